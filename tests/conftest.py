@@ -1,0 +1,39 @@
+"""Shared fixtures: small data and tiny models so the suite runs in seconds on 2 cores."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+import vae_helpers as vh  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    matplotlib.pyplot.close("all")
+
+
+@pytest.fixture
+def images():
+    """Twelve 28x28 images in [0, 1], flat (N, 784)."""
+    return np.random.default_rng(0).random((12, 784), dtype=np.float32)
+
+
+@pytest.fixture
+def prototype_digits():
+    """256 binary images drawn around four fixed prototypes: something a VAE can learn."""
+    rng = np.random.default_rng(1)
+    prototypes = rng.random((4, 784)) < 0.3
+    picks = prototypes[rng.integers(0, 4, size=256)]
+    flips = rng.random(picks.shape) < 0.02
+    return np.logical_xor(picks, flips).astype(np.float32)
+
+
+@pytest.fixture
+def tiny_vae():
+    vh.seed_everything(0)
+    vae = vh.build_dense_vae(latent_dim=2, hidden_units=(32,), seed=3)
+    vae.compile(optimizer="adam")
+    return vae

@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+
+import vae_helpers as vh
+
+
+def test_mode_defaults_to_full(monkeypatch):
+    monkeypatch.delenv("VAE_BOOK_MODE", raising=False)
+    assert vh.run_mode() == "full"
+    assert vh.by_mode(full=30, quick=2) == 30
+
+
+def test_quick_mode_picks_quick_values(monkeypatch):
+    monkeypatch.setenv("VAE_BOOK_MODE", "Quick")
+    assert vh.is_quick()
+    assert vh.by_mode(full=30, quick=2) == 2
+
+
+def test_unknown_mode_is_rejected_by_name(monkeypatch):
+    monkeypatch.setenv("VAE_BOOK_MODE", "fast")
+    with pytest.raises(ValueError, match="VAE_BOOK_MODE must be one of .*'fast'"):
+        vh.run_mode()
+
+
+def test_seed_everything_makes_draws_repeatable():
+    import keras
+
+    vh.seed_everything(7)
+    first = (np.random.rand(3), keras.random.normal((3,)).numpy())
+    vh.seed_everything(7)
+    second = (np.random.rand(3), keras.random.normal((3,)).numpy())
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_seed_everything_rejects_bad_seeds(seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        vh.seed_everything(seed)

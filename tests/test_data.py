@@ -1,0 +1,93 @@
+import inspect
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+import vae_helpers as vh
+from vae_helpers import data
+
+SHARED_MNIST = os.environ.get("VAE_BOOK_DATA")
+
+
+@pytest.mark.skipif(
+    not SHARED_MNIST or not (Path(SHARED_MNIST) / "mnist.npz").is_file(),
+    reason="set VAE_BOOK_DATA to a folder holding mnist.npz",
+)
+def test_load_mnist_reads_the_offline_file_with_published_values():
+    (x_train, y_train), (x_test, y_test) = vh.load_mnist()
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert x_train.dtype == np.float32 and 0.0 == x_train.min() and x_train.max() == 1.0
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    np.testing.assert_allclose(x_train.mean(dtype=np.float64), 0.1306604762738429, rtol=1e-6)
+    np.testing.assert_array_equal(y_train[:10], [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])
+
+
+def test_missing_offline_file_names_the_variable_and_the_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="VAE_BOOK_DATA=.* has no mnist.npz"):
+        vh.load_mnist()
+
+
+def test_corrupt_offline_file_fails_its_checksum(monkeypatch, tmp_path):
+    np.savez(tmp_path / "mnist.npz", x_train=np.zeros((1, 28, 28), np.uint8))
+    monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
+    with pytest.raises(vh.ChecksumError, match="sha256 is [0-9a-f]{64}, expected 731c5ac6"):
+        vh.load_mnist()
+
+
+def test_failed_download_says_what_to_set(monkeypatch):
+    def no_network():
+        raise Exception("URL fetch failure on https://example.invalid/mnist.npz")
+
+    monkeypatch.delenv("VAE_BOOK_DATA", raising=False)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", no_network)
+    with pytest.raises(RuntimeError, match="set VAE_BOOK_DATA to a folder that holds mnist.npz"):
+        vh.load_mnist()
+
+
+def test_pinned_checksum_is_the_one_keras_uses():
+    assert data.MNIST_SHA256 in inspect.getsource(keras.datasets.mnist.load_data)
+
+
+@pytest.mark.parametrize("shape", [(12, 784), (12, 28, 28), (12, 28, 28, 1)])
+def test_gaussian_noise_keeps_layout_and_range(images, shape):
+    noisy = vh.add_gaussian_noise(images.reshape(shape), noise_factor=0.5, seed=0)
+    assert noisy.shape == shape and noisy.dtype == np.float32
+    assert noisy.min() >= 0.0 and noisy.max() <= 1.0
+    assert not np.allclose(noisy.reshape(12, 784), images)
+
+
+def test_gaussian_noise_has_the_requested_spread_and_is_seeded():
+    grey = np.full((200, 784), 0.5, dtype=np.float32)
+    noisy = vh.add_gaussian_noise(grey, noise_factor=0.1, seed=3)
+    assert abs(float(noisy.std()) - 0.1) < 0.005
+    np.testing.assert_array_equal(noisy, vh.add_gaussian_noise(grey, 0.1, seed=3))
+    np.testing.assert_array_equal(vh.add_gaussian_noise(grey, 0.0, seed=3), grey)
+
+
+def test_gaussian_noise_rejects_negative_factor(images):
+    with pytest.raises(ValueError, match="noise_factor must be a finite number >= 0; got -0.1"):
+        vh.add_gaussian_noise(images, noise_factor=-0.1, seed=0)
+
+
+def test_binarize_draws_pixels_with_their_intensity_as_probability():
+    x = np.full((100, 28, 28), 0.3, dtype=np.float32)
+    binary = vh.binarize(x, seed=0)
+    assert binary.shape == x.shape
+    assert set(np.unique(binary)) <= {0.0, 1.0}
+    assert abs(float(binary.mean()) - 0.3) < 0.01
+    np.testing.assert_array_equal(vh.binarize(np.zeros((2, 784)), seed=0), 0.0)
+    np.testing.assert_array_equal(vh.binarize(np.ones((2, 784)), seed=0), 1.0)
+
+
+def test_binarized_dataset_redraws_each_epoch_reproducibly():
+    x = np.full((64, 28, 28), 0.5, dtype=np.float32)
+    dataset = vh.binarized_dataset(x, batch_size=32, seed=5)
+    first, second = (np.concatenate([b.numpy() for b in dataset]) for _ in range(2))
+    assert first.shape == (64, 784) and set(np.unique(first)) <= {0.0, 1.0}
+    assert not np.array_equal(first, second)
+    again = np.concatenate([b.numpy() for b in vh.binarized_dataset(x, 32, seed=5)])
+    np.testing.assert_array_equal(first, again)

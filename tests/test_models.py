@@ -1,0 +1,155 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import vae_helpers as vh
+from vae_helpers.models import LOG_VAR_RANGE
+
+
+def test_sampling_matches_the_posterior_moments():
+    layer = vh.Sampling(seed=0)
+    mean = np.full((200_000, 1), 1.0, dtype=np.float32)
+    log_var = np.full((200_000, 1), np.log(4.0), dtype=np.float32)
+    z = np.asarray(layer((mean, log_var)))
+    assert abs(z.mean() - 1.0) < 0.02 and abs(z.std() - 2.0) < 0.02
+
+
+def test_sampling_gradients_reach_mean_and_log_variance():
+    layer = vh.Sampling(seed=1)
+    mean = tf.Variable(tf.zeros((4, 3)))
+    log_var = tf.Variable(tf.zeros((4, 3)))
+    with tf.GradientTape() as tape:
+        z = layer((mean, log_var))
+        total = tf.reduce_sum(z)
+    grad_mean, grad_log_var = tape.gradient(total, [mean, log_var])
+    np.testing.assert_allclose(grad_mean, np.ones((4, 3)))
+    # d z / d log_var = 0.5 * exp(log_var / 2) * eps = 0.5 * z when mean = 0, log_var = 0.
+    np.testing.assert_allclose(grad_log_var, 0.5 * np.asarray(z), rtol=1e-5)
+
+
+def test_seeded_sampling_layers_agree():
+    inputs = (np.zeros((5, 2), np.float32), np.zeros((5, 2), np.float32))
+    np.testing.assert_array_equal(vh.Sampling(seed=4)(inputs), vh.Sampling(seed=4)(inputs))
+
+
+def test_tiny_vae_learns(tiny_vae, prototype_digits):
+    before = tiny_vae.evaluate(prototype_digits, verbose=0, return_dict=True)
+    history = tiny_vae.fit(prototype_digits, epochs=30, batch_size=32, verbose=0)
+    after = tiny_vae.evaluate(prototype_digits, verbose=0, return_dict=True)
+    assert set(history.history) == {"loss", "reconstruction", "kl"}
+    assert after["loss"] < 0.5 * before["loss"]
+    np.testing.assert_allclose(after["loss"], after["reconstruction"] + after["kl"], rtol=1e-4)
+
+
+def test_evaluation_samples_z(tiny_vae, prototype_digits):
+    first = tiny_vae.evaluate(prototype_digits, verbose=0)
+    second = tiny_vae.evaluate(prototype_digits, verbose=0)
+    assert first != second
+
+
+def test_loss_is_the_per_example_negative_elbo(tiny_vae, prototype_digits):
+    outputs = tiny_vae(prototype_digits[:8])
+    expected = np.mean(
+        vh.bernoulli_nll(prototype_digits[:8], outputs["logits"])
+        + vh.kl_divergence(outputs["mean"], outputs["log_var"])
+    )
+    loss = tiny_vae.compute_loss(x=prototype_digits[:8], y_pred=outputs)
+    np.testing.assert_allclose(loss, expected, rtol=1e-5)
+
+
+def test_beta_weights_the_kl(prototype_digits):
+    vae = vh.build_dense_vae(latent_dim=2, hidden_units=(8,), beta=4.0, seed=0)
+    outputs = vae(prototype_digits[:8])
+    recon = np.mean(vh.bernoulli_nll(prototype_digits[:8], outputs["logits"]))
+    kl = np.mean(vh.kl_divergence(outputs["mean"], outputs["log_var"]))
+    loss = vae.compute_loss(x=prototype_digits[:8], y_pred=outputs)
+    np.testing.assert_allclose(loss, recon + 4.0 * kl, rtol=1e-5)
+
+
+def test_targets_replace_inputs_when_given(tiny_vae, prototype_digits):
+    x, clean = prototype_digits[:8], prototype_digits[8:16]
+    outputs = tiny_vae(x)
+    own = tiny_vae.compute_loss(x=x, y_pred=outputs)
+    denoising = tiny_vae.compute_loss(x=x, y=clean, y_pred=outputs)
+    expected = np.mean(
+        vh.bernoulli_nll(clean, outputs["logits"])
+        + vh.kl_divergence(outputs["mean"], outputs["log_var"])
+    )
+    np.testing.assert_allclose(denoising, expected, rtol=1e-5)
+    assert not np.isclose(own, denoising)
+
+
+def test_log_variance_is_clipped_to_stay_finite(prototype_digits):
+    vae = vh.build_dense_vae(latent_dim=2, hidden_units=(8,), seed=0)
+    log_var_layer = vae.encoder.get_layer("z_log_var")
+    kernel, bias = log_var_layer.get_weights()
+    log_var_layer.set_weights([kernel, np.full_like(bias, 1e4)])
+    outputs = vae(prototype_digits[:4])
+    assert float(np.max(outputs["log_var"])) == LOG_VAR_RANGE[1]
+    loss = vae.compute_loss(x=prototype_digits[:4], y_pred=outputs)
+    assert np.isfinite(float(loss))
+
+
+@pytest.mark.parametrize("shape", [(12, 784), (12, 28, 28), (12, 28, 28, 1)])
+def test_numpy_methods_accept_every_layout(tiny_vae, images, shape):
+    x = images.reshape(shape)
+    mean, log_var = tiny_vae.encode(x)
+    assert mean.shape == log_var.shape == (12, 2)
+    reconstruction = tiny_vae.reconstruct(x)
+    assert reconstruction.shape == shape
+    assert reconstruction.min() >= 0.0 and reconstruction.max() <= 1.0
+    decoded = tiny_vae.decode(mean)
+    np.testing.assert_allclose(decoded.reshape(shape), reconstruction, rtol=1e-6)
+
+
+def test_fit_accepts_square_images(tiny_vae, prototype_digits):
+    history = tiny_vae.fit(prototype_digits.reshape(-1, 28, 28), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_sample_draws_images_from_the_prior(tiny_vae):
+    samples = tiny_vae.sample(6, seed=0)
+    assert samples.shape == (6, 28, 28)
+    np.testing.assert_array_equal(samples, tiny_vae.sample(6, seed=0))
+    assert not np.array_equal(samples, tiny_vae.sample(6, seed=1))
+
+
+def test_keras_file_round_trip_gives_identical_outputs(tiny_vae, prototype_digits, tmp_path):
+    tiny_vae.fit(prototype_digits, epochs=1, verbose=0)
+    path = tmp_path / "vae.keras"
+    tiny_vae.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, vh.VAE) and loaded.beta == tiny_vae.beta
+    for original, reloaded in zip(tiny_vae.encode(prototype_digits), loaded.encode(prototype_digits)):
+        np.testing.assert_array_equal(original, reloaded)
+    np.testing.assert_array_equal(
+        tiny_vae.reconstruct(prototype_digits), loaded.reconstruct(prototype_digits)
+    )
+    np.testing.assert_array_equal(tiny_vae.sample(4, seed=2), loaded.sample(4, seed=2))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda vae: vae.decode(np.zeros((3, 5))), r"z must have shape \(N, 2\); got shape \(3, 5\)"),
+        (lambda vae: vae.decode(np.full((1, 2), np.nan)), "z must be finite"),
+        (lambda vae: vae.sample(0), "num_samples must be a positive integer; got 0"),
+        (lambda vae: vae.encode(np.zeros((2, 10))), r"x must have shape .*got shape \(2, 10\)"),
+        (lambda vae: vae.reconstruct(np.full((2, 784), 2.0)), r"values in \[0, 1\]"),
+    ],
+)
+def test_bad_input_to_the_model_is_named(tiny_vae, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(tiny_vae)
+
+
+@pytest.mark.parametrize("beta", [-1.0, float("nan")])
+def test_bad_beta_is_rejected(beta):
+    with pytest.raises(ValueError, match="beta must be a finite number >= 0"):
+        vh.build_dense_vae(latent_dim=2, hidden_units=(4,), beta=beta)
+
+
+def test_bad_latent_size_is_rejected():
+    with pytest.raises(ValueError, match="latent_dim must be a positive integer; got 0"):
+        vh.build_dense_encoder(latent_dim=0)

@@ -1,0 +1,42 @@
+"""Run size and seeding: the book's one switch and its one seeding call.
+
+The run size comes from the ``VAE_BOOK_MODE`` environment variable: ``full`` (the default,
+the real book) or ``quick`` (CI and nbval: fewer epochs, smaller subsets). Chapters read it
+through :func:`by_mode` so that every mode-dependent number sits next to its full-mode value.
+"""
+
+import os
+
+import keras
+import tensorflow as tf
+
+MODE_VARIABLE = "VAE_BOOK_MODE"
+MODES = ("full", "quick")
+
+
+def run_mode():
+    """Return ``"full"`` or ``"quick"`` from ``VAE_BOOK_MODE`` (default ``"full"``)."""
+    mode = os.environ.get(MODE_VARIABLE, "full").strip().lower() or "full"
+    if mode not in MODES:
+        raise ValueError(
+            f"{MODE_VARIABLE} must be one of {MODES}; got {os.environ[MODE_VARIABLE]!r}."
+        )
+    return mode
+
+
+def is_quick():
+    """True when the book runs in quick mode."""
+    return run_mode() == "quick"
+
+
+def by_mode(*, full, quick):
+    """Return ``quick`` in quick mode and ``full`` otherwise."""
+    return quick if is_quick() else full
+
+
+def seed_everything(seed):
+    """Seed Python, NumPy and TensorFlow and make TensorFlow's ops deterministic."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}.")
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()

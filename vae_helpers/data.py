@@ -1,0 +1,134 @@
+"""MNIST loading, noise and binarisation.
+
+:func:`load_mnist` goes through ``keras.datasets.mnist`` (download and sha256 check by Keras).
+Offline, set ``VAE_BOOK_DATA`` to a folder holding Keras' own ``mnist.npz``; the file is then
+read from there after the same sha256 check.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .validation import as_flat_images, check_positive_int, like_layout
+
+DATA_VARIABLE = "VAE_BOOK_DATA"
+MNIST_FILE = "mnist.npz"
+# The checksum keras.datasets.mnist pins for mnist.npz (a test checks the two agree).
+MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+
+
+class ChecksumError(ValueError):
+    """A data file's sha256 differs from the published one."""
+
+
+def sha256_of(path):
+    """Return the hex sha256 digest of the file at ``path``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def offline_file(file_name, sha256):
+    """Return the verified path of ``file_name`` in the ``VAE_BOOK_DATA`` folder, or None."""
+    folder = os.environ.get(DATA_VARIABLE)
+    if not folder:
+        return None
+    path = Path(folder).expanduser() / file_name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{DATA_VARIABLE}={folder!r} has no {file_name}: expected the file {path}. "
+            f"Copy Keras' {file_name} there, or unset {DATA_VARIABLE} to download it."
+        )
+    actual = sha256_of(path)
+    if actual != sha256:
+        raise ChecksumError(
+            f"{path} is not the published {file_name}: its sha256 is {actual}, "
+            f"expected {sha256}. Replace it with an intact copy."
+        )
+    return path
+
+
+def _download_mnist():
+    try:
+        return keras.datasets.mnist.load_data()
+    except Exception as error:  # Keras raises a bare Exception for fetch failures.
+        raise RuntimeError(
+            f"Could not download {MNIST_FILE} through keras.datasets.mnist ({error}). "
+            f"Offline, set {DATA_VARIABLE} to a folder that holds {MNIST_FILE}."
+        ) from error
+
+
+def _scale(images, labels):
+    return images.astype(np.float32) / 255.0, labels.astype(np.int64)
+
+
+def load_mnist():
+    """Return MNIST as ``(x_train, y_train), (x_test, y_test)``.
+
+    Images are float32 in [0, 1] with shape ``(N, 28, 28)``; labels are int64 digits.
+    """
+    path = offline_file(MNIST_FILE, MNIST_SHA256)
+    if path is None:
+        (x_train, y_train), (x_test, y_test) = _download_mnist()
+    else:
+        with np.load(path, allow_pickle=False) as arrays:
+            x_train, y_train = arrays["x_train"], arrays["y_train"]
+            x_test, y_test = arrays["x_test"], arrays["y_test"]
+    return _scale(x_train, y_train), _scale(x_test, y_test)
+
+
+def add_gaussian_noise(x, noise_factor, seed):
+    """Return ``x + noise_factor * N(0, 1)`` clipped to [0, 1], in the layout of ``x``.
+
+    ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1].
+    """
+    flat = as_flat_images(x, "x")
+    if not np.isfinite(noise_factor) or noise_factor < 0:
+        raise ValueError(f"noise_factor must be a finite number >= 0; got {noise_factor!r}.")
+    rng = np.random.default_rng(seed)
+    noisy = flat + np.float32(noise_factor) * rng.standard_normal(flat.shape, dtype=np.float32)
+    return like_layout(np.clip(noisy, 0.0, 1.0), x)
+
+
+def binarize(x, seed):
+    """Draw binary images with P(pixel = 1) = intensity (one dynamic-binarisation draw).
+
+    ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1]; the result is
+    float32 in {0, 1} with the layout of ``x``.
+    """
+    flat = as_flat_images(x, "x")
+    rng = np.random.default_rng(seed)
+    return like_layout((rng.random(flat.shape, dtype=np.float32) < flat).astype(np.float32), x)
+
+
+def binarized_dataset(x, batch_size, seed, shuffle=True):
+    """A ``tf.data`` pipeline that re-binarises ``x`` in every epoch (dynamic binarisation).
+
+    Yields float32 ``(batch, 784)`` batches; ``x`` is any accepted image layout in [0, 1].
+    Each epoch reshuffles (when ``shuffle``) and draws fresh pixels, reproducibly from ``seed``.
+    """
+    flat = as_flat_images(x, "x")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    images = tf.data.Dataset.from_tensor_slices(flat)
+    if shuffle:
+        images = images.shuffle(len(flat), seed=seed, reshuffle_each_iteration=True)
+    images = images.batch(batch_size)
+    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    return (
+        tf.data.Dataset.zip(images, seeds)
+        .map(
+            lambda batch, pair: tf.cast(
+                tf.random.stateless_uniform(tf.shape(batch), seed=pair) < batch, tf.float32
+            ),
+            num_parallel_calls=tf.data.AUTOTUNE,
+            deterministic=True,
+        )
+        .prefetch(tf.data.AUTOTUNE)
+    )
+

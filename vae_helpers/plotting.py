@@ -1,0 +1,160 @@
+"""Figures the chapters share: image grids, reconstructions, denoising, training curves.
+
+Every function takes images as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` arrays in
+[0, 1] and returns the Matplotlib ``Figure`` it drew.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy import stats
+
+from .losses import kl_divergence
+from .validation import (
+    IMAGE_PIXELS,
+    as_flat_images,
+    as_square_images,
+    check_positive_int,
+    check_same_length,
+)
+
+
+def _image_rows(rows, titles, suptitle=None):
+    """Draw equally long lists of (28, 28) images as labelled rows."""
+    num_rows, num_cols = len(rows), len(rows[0])
+    fig, axes = plt.subplots(
+        num_rows, num_cols, figsize=(1.1 * num_cols, 1.25 * num_rows), squeeze=False
+    )
+    for axis_row, images, title in zip(axes, rows, titles):
+        for axis, image in zip(axis_row, images):
+            axis.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
+            axis.set_xticks([])
+            axis.set_yticks([])
+        axis_row[0].set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def _check_num_images(num_images, available, data_name):
+    num_images = check_positive_int(num_images, "num_images")
+    if num_images > available:
+        raise ValueError(
+            f"num_images must be at most the {available} images in {data_name}; "
+            f"got {num_images}."
+        )
+    return num_images
+
+
+def model_outputs(model, x):
+    """Images a model makes from ``x``, as ``(N, 784)`` probabilities.
+
+    Uses ``model.reconstruct`` when the model has one (``VAE``); otherwise ``model.predict``
+    on ``x`` shaped as the model's input, whose output must be pixel values in [0, 1].
+    """
+    flat = as_flat_images(x, "x")
+    if hasattr(model, "reconstruct"):
+        return as_flat_images(model.reconstruct(flat), "model output")
+    input_shape = tuple(model.inputs[0].shape[1:])
+    if int(np.prod(input_shape)) != IMAGE_PIXELS:
+        raise ValueError(
+            f"model must take 28x28 images; its input shape is {(None,) + input_shape}."
+        )
+    outputs = model.predict(flat.reshape((-1,) + input_shape), verbose=0)
+    outputs = np.asarray(outputs).reshape(len(flat), -1)
+    if outputs.shape[1] != IMAGE_PIXELS:
+        raise ValueError(f"model must output 784 pixels per image; got {outputs.shape[1]}.")
+    if outputs.min() < 0.0 or outputs.max() > 1.0:
+        raise ValueError(
+            "model must output pixel probabilities in [0, 1] (apply a sigmoid to logits); "
+            f"got values in [{outputs.min():g}, {outputs.max():g}]."
+        )
+    return outputs
+
+
+def plot_image_grid(images, ncols=10, title=None):
+    """Show images in a grid ``ncols`` wide."""
+    images = as_square_images(images, "images")
+    ncols = min(check_positive_int(ncols, "ncols"), len(images))
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.1 * nrows), squeeze=False)
+    for axis in axes.flat:
+        axis.axis("off")
+    for axis, image in zip(axes.flat, images):
+        axis.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_reconstructions(model, x, num_images=10):
+    """Show ``num_images`` inputs (top row) above the model's reconstructions."""
+    num_images = _check_num_images(num_images, len(as_flat_images(x, "x")), "x")
+    originals = as_square_images(x, "x")[:num_images]
+    reconstructions = model_outputs(model, originals).reshape(originals.shape)
+    return _image_rows([originals, reconstructions], ["input", "reconstruction"])
+
+
+def plot_denoised_images(model, x_clean, x_noisy, num_images=10):
+    """Show noisy inputs, the model's denoised outputs and the clean images, one row each.
+
+    Accepts flat ``(N, 784)`` arrays as the older tutorials pass them, or image-shaped
+    arrays; ``model`` is a ``VAE`` or any Keras model mapping images to images in [0, 1].
+    """
+    clean = as_square_images(x_clean, "x_clean")
+    noisy = as_square_images(x_noisy, "x_noisy")
+    check_same_length(clean, noisy, "x_clean", "x_noisy")
+    num_images = _check_num_images(num_images, len(clean), "x_clean")
+    clean, noisy = clean[:num_images], noisy[:num_images]
+    denoised = model_outputs(model, noisy).reshape(noisy.shape)
+    return _image_rows([noisy, denoised, clean], ["noisy", "denoised", "clean"])
+
+
+_CURVE_ORDER = ["loss", "reconstruction", "kl"]
+
+
+def plot_training_curves(history):
+    """Plot each tracked quantity per epoch, with its ``val_`` twin when present.
+
+    ``history`` is the ``History`` that ``fit`` returns or its ``.history`` dict.
+    """
+    curves = getattr(history, "history", history)
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError(
+            f"history must be a keras History or a non-empty dict of lists; got {history!r}."
+        )
+    names = sorted(
+        (name for name in curves if not name.startswith("val_")),
+        key=lambda name: (_CURVE_ORDER.index(name) if name in _CURVE_ORDER else len(_CURVE_ORDER)),
+    )
+    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3), squeeze=False)
+    for axis, name in zip(axes[0], names):
+        epochs = np.arange(1, len(curves[name]) + 1)
+        axis.plot(epochs, curves[name], label="train")
+        if f"val_{name}" in curves:
+            axis.plot(epochs, curves[f"val_{name}"], label="validation")
+        axis.set_title(name)
+        axis.set_xlabel("epoch")
+        axis.set_ylabel("nats per image")
+        axis.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_posterior_vs_prior(mean, log_var, ax=None):
+    """Draw the density of N(mean, exp(log_var)) against the prior N(0, 1) and give the KL."""
+    if not (np.isfinite(mean) and np.isfinite(log_var)):
+        raise ValueError(f"mean and log_var must be finite; got {mean!r} and {log_var!r}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.2))
+    std = float(np.exp(0.5 * log_var))
+    grid = np.linspace(min(-4.0, mean - 4 * std), max(4.0, mean + 4 * std), 600)
+    kl = float(kl_divergence([[mean]], [[log_var]])[0])
+    ax.plot(grid, stats.norm.pdf(grid), color="gray", label="prior p(z) = N(0, 1)")
+    ax.fill_between(grid, stats.norm.pdf(grid, mean, std), alpha=0.4, label="q(z|x)")
+    ax.set_title(f"q = N({mean:.2f}, exp({log_var:.2f})): KL(q || p) = {kl:.3f} nats")
+    ax.set_xlabel("z")
+    ax.set_ylabel("density")
+    ax.legend(loc="upper right")
+    return ax.figure

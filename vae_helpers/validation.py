@@ -1,0 +1,67 @@
+"""Input checks at the package's public boundary, with messages that say what went wrong.
+
+Every public function accepts MNIST-sized images in one of three layouts: flat ``(N, 784)``,
+``(N, 28, 28)`` or channels-last ``(N, 28, 28, 1)``, float values in [0, 1].
+"""
+
+import numpy as np
+
+IMAGE_SIDE = 28
+IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE
+IMAGE_LAYOUTS = ((IMAGE_PIXELS,), (IMAGE_SIDE, IMAGE_SIDE), (IMAGE_SIDE, IMAGE_SIDE, 1))
+_LAYOUT_TEXT = "(N, 784), (N, 28, 28) or (N, 28, 28, 1)"
+
+
+def as_flat_images(x, name):
+    """Check ``x`` is a batch of images in [0, 1] and return it as float32 ``(N, 784)``."""
+    try:
+        array = np.asarray(x, dtype=np.float32)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a numeric array; could not convert it: {error}") from None
+    if array.ndim < 2 or array.shape[1:] not in IMAGE_LAYOUTS:
+        raise ValueError(f"{name} must have shape {_LAYOUT_TEXT}; got shape {array.shape}.")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one image; got shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        count = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        raise ValueError(f"{name} must be finite; got {count} NaN or infinite values.")
+    low, high = float(array.min()), float(array.max())
+    if low < 0.0 or high > 1.0:
+        raise ValueError(f"{name} must hold values in [0, 1]; got values in [{low:g}, {high:g}].")
+    return array.reshape(len(array), IMAGE_PIXELS)
+
+
+def like_layout(flat_images, reference):
+    """Reshape flat ``(N, 784)`` images to the per-image layout of ``reference``."""
+    return flat_images.reshape((len(flat_images),) + np.shape(reference)[1:])
+
+
+def as_square_images(x, name):
+    """Check ``x`` like :func:`as_flat_images` and return it as ``(N, 28, 28)``."""
+    return as_flat_images(x, name).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+
+
+def check_positive_int(value, name):
+    """Return ``value`` if it is an int >= 1, else raise a ``ValueError`` naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
+
+
+def check_same_length(first, second, first_name, second_name):
+    """Raise a ``ValueError`` unless the two arrays hold the same number of examples."""
+    if len(first) != len(second):
+        raise ValueError(
+            f"{first_name} and {second_name} must hold the same number of images; "
+            f"got {len(first)} and {len(second)}."
+        )
+
+
+def check_latents(z, latent_dim, name):
+    """Check ``z`` is a finite float ``(N, latent_dim)`` array and return it as float32."""
+    array = np.asarray(z, dtype=np.float32)
+    if array.ndim != 2 or array.shape[1] != latent_dim or array.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (N, {latent_dim}); got shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
+    return array
