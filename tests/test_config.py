@@ -37,3 +37,12 @@ def test_seed_everything_makes_draws_repeatable():
 def test_seed_everything_rejects_bad_seeds(seed):
     with pytest.raises(ValueError, match="seed must be a non-negative int"):
         vh.seed_everything(seed)
+
+
+def test_runtime_summary_names_mode_and_versions(monkeypatch):
+    import keras
+
+    monkeypatch.setenv("VAE_BOOK_MODE", "quick")
+    summary = vh.runtime_summary()
+    assert summary.startswith("mode=quick | TensorFlow ")
+    assert f"Keras {keras.__version__}" in summary and "GPUs: " in summary

@@ -121,7 +121,9 @@ def test_keras_file_round_trip_gives_identical_outputs(tiny_vae, prototype_digit
     tiny_vae.save(path)
     loaded = keras.saving.load_model(path)
     assert isinstance(loaded, vh.VAE) and loaded.beta == tiny_vae.beta
-    for original, reloaded in zip(tiny_vae.encode(prototype_digits), loaded.encode(prototype_digits)):
+    for original, reloaded in zip(
+        tiny_vae.encode(prototype_digits), loaded.encode(prototype_digits)
+    ):
         np.testing.assert_array_equal(original, reloaded)
     np.testing.assert_array_equal(
         tiny_vae.reconstruct(prototype_digits), loaded.reconstruct(prototype_digits)
@@ -132,7 +134,10 @@ def test_keras_file_round_trip_gives_identical_outputs(tiny_vae, prototype_digit
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda vae: vae.decode(np.zeros((3, 5))), r"z must have shape \(N, 2\); got shape \(3, 5\)"),
+        (
+            lambda vae: vae.decode(np.zeros((3, 5))),
+            r"z must have shape \(N, 2\); got shape \(3, 5\)",
+        ),
         (lambda vae: vae.decode(np.full((1, 2), np.nan)), "z must be finite"),
         (lambda vae: vae.sample(0), "num_samples must be a positive integer; got 0"),
         (lambda vae: vae.encode(np.zeros((2, 10))), r"x must have shape .*got shape \(2, 10\)"),
@@ -153,3 +158,9 @@ def test_bad_beta_is_rejected(beta):
 def test_bad_latent_size_is_rejected():
     with pytest.raises(ValueError, match="latent_dim must be a positive integer; got 0"):
         vh.build_dense_encoder(latent_dim=0)
+
+
+def test_batched_methods_match_one_batch(tiny_vae, images):
+    np.testing.assert_allclose(
+        tiny_vae.reconstruct(images, batch_size=5), tiny_vae.reconstruct(images), rtol=1e-6
+    )

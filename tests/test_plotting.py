@@ -54,7 +54,10 @@ def test_plot_denoised_images_shows_the_model_output(tiny_vae, images):
         ({"num_images": 13}, "num_images must be at most the 12 images in x_clean; got 13"),
         ({"num_images": 0}, "num_images must be a positive integer; got 0"),
         ({"x_noisy": np.zeros((5, 784))}, "must hold the same number of images; got 12 and 5"),
-        ({"x_noisy": np.zeros((12, 32, 32))}, r"x_noisy must have shape .*got shape \(12, 32, 32\)"),
+        (
+            {"x_noisy": np.zeros((12, 32, 32))},
+            r"x_noisy must have shape .*got shape \(12, 32, 32\)",
+        ),
     ],
 )
 def test_plot_denoised_images_rejects_bad_input(tiny_vae, images, kwargs, message):
@@ -100,3 +103,7 @@ def test_plot_posterior_vs_prior_reports_the_kl():
     assert "KL(q || p) = 2.000 nats" in fig.axes[0].get_title()
     with pytest.raises(ValueError, match="mean and log_var must be finite"):
         vh.plot_posterior_vs_prior(float("nan"), 0.0)
+
+
+def test_plot_posterior_vs_prior_shows_zero_kl_for_the_prior():
+    assert "KL(q || p) = 0.000 nats" in vh.plot_posterior_vs_prior(0.0, 0.0).axes[0].get_title()

@@ -1,6 +1,6 @@
 """Tested helpers for the VAE book: data, models, losses, plots and widgets."""
 
-from .config import by_mode, is_quick, run_mode, seed_everything
+from .config import by_mode, is_quick, run_mode, runtime_summary, seed_everything
 from .data import (
     ChecksumError,
     add_gaussian_noise,
@@ -48,5 +48,6 @@ __all__ = [
     "plot_reconstructions",
     "plot_training_curves",
     "run_mode",
+    "runtime_summary",
     "seed_everything",
 ]

@@ -40,3 +40,16 @@ def seed_everything(seed):
         raise ValueError(f"seed must be a non-negative int; got {seed!r}.")
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+
+
+def runtime_summary():
+    """One line naming the run mode, TensorFlow, Keras and the GPUs TensorFlow sees.
+
+    Listing the devices also initialises TensorFlow's runtime, so its start-up messages
+    appear in the cell that calls this, not in a later cell whose output is compared.
+    """
+    gpus = tf.config.list_physical_devices("GPU")
+    return (
+        f"mode={run_mode()} | TensorFlow {tf.__version__} | Keras {keras.__version__} | "
+        f"GPUs: {len(gpus)}"
+    )

@@ -131,4 +131,3 @@ def binarized_dataset(x, batch_size, seed, shuffle=True):
         )
         .prefetch(tf.data.AUTOTUNE)
     )
-

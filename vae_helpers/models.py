@@ -123,14 +123,15 @@ class VAE(keras.Model):
     def encode(self, x, batch_size=1024):
         """Return the posterior ``(mean, log_var)`` of each image as NumPy arrays."""
         flat = as_flat_images(x, "x")
-        mean, log_var = self.encoder.predict(flat, batch_size=batch_size, verbose=0)
-        return mean, np.clip(log_var, *LOG_VAR_RANGE)
+        return _in_batches(self.posterior, flat, batch_size)
 
     def decode(self, z, batch_size=1024):
         """Return the pixel probabilities ``sigmoid(decoder(z))`` as ``(N, 28, 28)`` images."""
         z = check_latents(z, self.latent_dim, "z")
-        logits = self.decoder.predict(z, batch_size=batch_size, verbose=0)
-        return ops.convert_to_numpy(ops.sigmoid(logits)).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+        (probabilities,) = _in_batches(
+            lambda batch: ops.sigmoid(self.decoder(batch)), z, batch_size
+        )
+        return probabilities.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
 
     def reconstruct(self, x, batch_size=1024):
         """Decode each image's posterior mean; returns probabilities in the layout of ``x``."""
@@ -159,6 +160,17 @@ class VAE(keras.Model):
         encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
         decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
         return cls(encoder, decoder, **config)
+
+
+def _in_batches(function, array, batch_size):
+    """Apply ``function`` (one tensor or a tuple out) to ``array`` in batches; NumPy results."""
+    batch_size = check_positive_int(batch_size, "batch_size")
+    parts = []
+    for start in range(0, len(array), batch_size):
+        outputs = function(array[start : start + batch_size])
+        outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
+        parts.append([ops.convert_to_numpy(output) for output in outputs])
+    return tuple(np.concatenate(column) for column in zip(*parts))
 
 
 def build_dense_vae(latent_dim=40, hidden_units=(512,), beta=1.0, seed=None):

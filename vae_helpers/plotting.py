@@ -40,8 +40,7 @@ def _check_num_images(num_images, available, data_name):
     num_images = check_positive_int(num_images, "num_images")
     if num_images > available:
         raise ValueError(
-            f"num_images must be at most the {available} images in {data_name}; "
-            f"got {num_images}."
+            f"num_images must be at most the {available} images in {data_name}; got {num_images}."
         )
     return num_images
 
@@ -126,7 +125,7 @@ def plot_training_curves(history):
         )
     names = sorted(
         (name for name in curves if not name.startswith("val_")),
-        key=lambda name: (_CURVE_ORDER.index(name) if name in _CURVE_ORDER else len(_CURVE_ORDER)),
+        key=lambda name: _CURVE_ORDER.index(name) if name in _CURVE_ORDER else len(_CURVE_ORDER),
     )
     fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3), squeeze=False)
     for axis, name in zip(axes[0], names):
@@ -150,7 +149,7 @@ def plot_posterior_vs_prior(mean, log_var, ax=None):
         _, ax = plt.subplots(figsize=(6, 3.2))
     std = float(np.exp(0.5 * log_var))
     grid = np.linspace(min(-4.0, mean - 4 * std), max(4.0, mean + 4 * std), 600)
-    kl = float(kl_divergence([[mean]], [[log_var]])[0])
+    kl = float(kl_divergence([[mean]], [[log_var]])[0]) + 0.0  # + 0.0 turns -0.0 into 0.0
     ax.plot(grid, stats.norm.pdf(grid), color="gray", label="prior p(z) = N(0, 1)")
     ax.fill_between(grid, stats.norm.pdf(grid, mean, std), alpha=0.4, label="q(z|x)")
     ax.set_title(f"q = N({mean:.2f}, exp({log_var:.2f})): KL(q || p) = {kl:.3f} nats")

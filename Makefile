@@ -1,0 +1,41 @@
+# The book's two commands: `make book` (build the HTML book, full mode) and `make test`.
+# Each creates .venv and installs requirements.txt first when they are missing or changed.
+
+PYTHON_BOOTSTRAP ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+QUICK := VAE_BOOK_MODE=quick
+
+.PHONY: book test unit notebooks book-quick outputs benchmarks clean
+
+$(INSTALLED): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+## book: execute every chapter in full mode and build the HTML book into _build/html
+book: $(INSTALLED)
+	$(BIN)/jupyter-book build . -W --keep-going
+
+## test: unit tests, every chapter under nbval (quick mode), and a quick-mode book build
+test: notebooks book-quick
+
+unit: $(INSTALLED)
+	$(BIN)/python -m pytest tests
+
+notebooks: $(INSTALLED)
+	$(QUICK) $(BIN)/python -m pytest tests chapters --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=1200 --durations=10
+
+book-quick: $(INSTALLED)
+	$(QUICK) $(BIN)/jupyter-book build . --path-output _build/quick -W --keep-going
+
+## outputs: re-execute the committed notebooks in full mode, in place (for maintainers)
+outputs: $(INSTALLED)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=3600 chapters/*.ipynb
+
+clean:
+	rm -rf _build

@@ -1,0 +1,53 @@
+"""House rules for the chapters: listed in the book, Colab-ready, executed, no old traps."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+OLD_TRAPS = ("safe_mode=False", "keras.backend", "tf.compat.v1", "Lambda(")
+
+
+def _code_cells(path):
+    return [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+def _expects_error(cell):
+    return "raises-exception" in cell.metadata.get("tags", [])
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    listed = {entry["file"] for entry in toc["chapters"]}
+    assert CHAPTERS, "no chapters found"
+    assert {f"chapters/{path.stem}" for path in CHAPTERS} <= listed
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
+def test_first_cell_installs_the_helpers_from_the_configured_repository_on_colab(path):
+    first = _code_cells(path)[0].source
+    repository = CONFIG["repository"]
+    assert 'if "google.colab" in sys.modules' in first
+    assert f"git+{repository['url']}@{repository['branch']}" in first
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
+def test_committed_outputs_come_from_a_clean_in_order_run(path):
+    cells = [cell for cell in _code_cells(path) if cell.source.strip()]
+    counts = [cell.execution_count for cell in cells]
+    assert None not in counts, "some code cells were never executed"
+    assert counts == sorted(counts), "cells were executed out of order"
+    for cell in cells:
+        errors = [out for out in cell.outputs if out.output_type == "error"]
+        assert not errors or _expects_error(cell), f"unexpected error in: {cell.source[:80]}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
+def test_old_keras_traps_only_appear_where_an_error_is_shown(path):
+    for cell in _code_cells(path):
+        used = [trap for trap in OLD_TRAPS if trap in cell.source]
+        assert not used or _expects_error(cell), f"{used} outside a raises-exception cell"
