@@ -37,5 +37,11 @@ outputs: $(INSTALLED)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=3600 chapters/*.ipynb
 
+## benchmarks: speed (throughput.py), model quality (quality.py), per-chapter times (book_time.py)
+benchmarks: $(INSTALLED)
+	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/quality.py
+	$(BIN)/python benchmarks/book_time.py
+
 clean:
 	rm -rf _build

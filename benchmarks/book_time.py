@@ -1,0 +1,68 @@
+"""How long does each chapter take to execute, in quick and in full mode?
+
+Executes copies of the notebooks (the committed ones are left alone) with nbclient, one
+kernel per chapter and mode, in the chapters' folder, and reports wall times as a table and
+JSON (default benchmarks/results/book_time.json).
+Usage: python benchmarks/book_time.py [--modes quick full] [--chapters 01 02] [--output PATH]
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def execute_seconds(path, mode, timeout=3600):
+    """Wall time of executing the notebook at ``path`` with ``VAE_BOOK_MODE=mode``."""
+    notebook = nbformat.read(path, as_version=4)
+    previous = os.environ.get("VAE_BOOK_MODE")
+    os.environ["VAE_BOOK_MODE"] = mode  # the kernel inherits this process's environment
+    try:
+        start = time.perf_counter()
+        NotebookClient(
+            notebook, timeout=timeout, resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
+        return time.perf_counter() - start
+    finally:
+        if previous is None:
+            os.environ.pop("VAE_BOOK_MODE")
+        else:
+            os.environ["VAE_BOOK_MODE"] = previous
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modes", nargs="+", default=["quick", "full"], choices=["quick", "full"])
+    parser.add_argument("--chapters", nargs="*", help="chapter number prefixes (default: all)")
+    parser.add_argument(
+        "--output", type=Path, default=Path(__file__).parent / "results" / "book_time.json"
+    )
+    args = parser.parse_args()
+
+    paths = sorted(CHAPTERS.glob("*.ipynb"))
+    if args.chapters:
+        paths = [path for path in paths if path.name.startswith(tuple(args.chapters))]
+    seconds = {mode: {} for mode in args.modes}
+    for mode in args.modes:
+        for path in paths:
+            seconds[mode][path.stem] = execute_seconds(path, mode)
+            print(f"{mode:>5}  {path.stem:<28} {seconds[mode][path.stem]:7.1f} s", flush=True)
+        print(f"{mode:>5}  {'whole book':<28} {sum(seconds[mode].values()):7.1f} s")
+    result = {
+        "cpu_count": os.cpu_count(),
+        "seconds": seconds,
+        "totals": {mode: sum(values.values()) for mode, values in seconds.items()},
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
