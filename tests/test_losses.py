@@ -65,3 +65,12 @@ def test_bernoulli_nll_stays_finite_for_extreme_logits():
     nll = np.asarray(vh.bernoulli_nll(x, np.array([[1e4, -1e4]])))
     assert np.all(np.isfinite(nll))
     np.testing.assert_allclose(nll, [2e4], rtol=1e-5)
+
+
+def test_mismatched_shapes_are_named():
+    with pytest.raises(
+        ValueError, match=r"mean and log_var must have the same shape; got \(2, 3\)"
+    ):
+        vh.kl_divergence(np.zeros((2, 3)), np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r"x and logits must have the same shape"):
+        vh.bernoulli_nll(np.zeros((2, 784)), np.zeros((2, 28, 28)))

@@ -9,13 +9,24 @@ import numpy as np
 from keras import ops
 
 
+def _same_shape_tensors(first, second, names):
+    """Convert both to float32 tensors; raise a ValueError if their known shapes differ."""
+    first = ops.convert_to_tensor(first, dtype="float32")
+    second = ops.convert_to_tensor(second, dtype="float32")
+    if tuple(first.shape) != tuple(second.shape) and None not in (*first.shape, *second.shape):
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape; "
+            f"got {tuple(first.shape)} and {tuple(second.shape)}."
+        )
+    return first, second
+
+
 def kl_divergence(mean, log_var):
     """KL( N(mean, exp(log_var)) || N(0, I) ), summed over the last axis.
 
     Closed form: ``-0.5 * sum(1 + log_var - mean**2 - exp(log_var))``.
     """
-    mean = ops.convert_to_tensor(mean, dtype="float32")
-    log_var = ops.convert_to_tensor(log_var, dtype="float32")
+    mean, log_var = _same_shape_tensors(mean, log_var, ("mean", "log_var"))
     return -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
 
 
@@ -26,8 +37,7 @@ def bernoulli_nll(x, logits):
     other axes. Computed from logits (``log(1 + exp(-|l|))`` form), so it stays finite where
     a sigmoid would round to 0 or 1.
     """
-    x = ops.convert_to_tensor(x, dtype="float32")
-    logits = ops.convert_to_tensor(logits, dtype="float32")
+    x, logits = _same_shape_tensors(x, logits, ("x", "logits"))
     per_pixel = ops.binary_crossentropy(x, logits, from_logits=True)
     return ops.sum(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=-1)
 
