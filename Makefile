@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 QUICK := VAE_BOOK_MODE=quick
 
-.PHONY: book test unit notebooks book-quick outputs benchmarks clean
+.PHONY: book test unit lint book-quick outputs benchmarks clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -19,15 +19,18 @@ $(INSTALLED): requirements.txt pyproject.toml
 book: $(INSTALLED)
 	$(BIN)/jupyter-book build . -W --keep-going
 
-## test: unit tests, every chapter under nbval (quick mode), and a quick-mode book build
-test: notebooks book-quick
+## test: lint, a quick-mode book build (-W), then unit tests, every chapter under nbval
+## (quick mode) and the built pages in headless Chromium, in one pytest run
+test: lint book-quick
+	$(QUICK) $(BIN)/python -m pytest tests chapters --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=1200 --durations=10
 
 unit: $(INSTALLED)
 	$(BIN)/python -m pytest tests
 
-notebooks: $(INSTALLED)
-	$(QUICK) $(BIN)/python -m pytest tests chapters --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=1200 --durations=10
+lint: $(INSTALLED)
+	$(BIN)/ruff check vae_helpers tests benchmarks chapters
+	$(BIN)/ruff format --check vae_helpers tests benchmarks chapters
 
 book-quick: $(INSTALLED)
 	$(QUICK) $(BIN)/jupyter-book build . --path-output _build/quick -W --keep-going
