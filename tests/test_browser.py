@@ -135,6 +135,11 @@ def test_chapter_page_renders_for_a_reader(site, browser, chapter):
         "return [...document.images].map(i => [i.currentSrc, i.naturalWidth]);"
     )
     assert images, f"{chapter} has no images"
+    unlabelled = browser.execute_script(
+        "return [...document.querySelectorAll('.cell_output img')]"
+        ".filter(i => !i.alt || i.alt.endsWith('.png')).map(i => i.currentSrc);"
+    )
+    assert not unlabelled, f"figures without alt text: {unlabelled}"
     broken = [src for src, width in images if width == 0 and urlparse(src).hostname == "127.0.0.1"]
     assert not broken, f"images that did not load: {broken}"
 
