@@ -35,10 +35,10 @@ lint: $(INSTALLED)
 book-quick: $(INSTALLED)
 	$(QUICK) $(BIN)/jupyter-book build . --path-output _build/quick -W --keep-going
 
-## outputs: re-execute the committed notebooks in full mode, in place (for maintainers)
+## outputs: re-execute the committed notebooks in full mode, in place, timing each chapter
 outputs: $(INSTALLED)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=3600 chapters/*.ipynb
+	$(BIN)/python benchmarks/book_time.py --modes full --in-place \
+		--output benchmarks/results/book_time_full.json
 
 ## benchmarks: speed (throughput.py), model quality (quality.py), per-chapter times (book_time.py)
 benchmarks: $(INSTALLED)

@@ -1,9 +1,10 @@
 """How long does each chapter take to execute, in quick and in full mode?
 
-Executes copies of the notebooks (the committed ones are left alone) with nbclient, one
-kernel per chapter and mode, in the chapters' folder, and reports wall times as a table and
-JSON (default benchmarks/results/book_time.json).
-Usage: python benchmarks/book_time.py [--modes quick full] [--chapters 01 02] [--output PATH]
+Executes the notebooks with nbclient, one kernel per chapter and mode, in the chapters'
+folder, and reports wall times as a table and JSON (default benchmarks/results/book_time.json).
+The notebooks on disk are left alone unless --in-place is given, which saves each executed
+notebook back (what `make outputs` does in full mode).
+Usage: python benchmarks/book_time.py [--modes quick full] [--chapters 01 02] [--in-place]
 """
 
 import argparse
@@ -18,7 +19,7 @@ from nbclient import NotebookClient
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 
 
-def execute_seconds(path, mode, timeout=3600):
+def execute_seconds(path, mode, in_place=False, timeout=3600):
     """Wall time of executing the notebook at ``path`` with ``VAE_BOOK_MODE=mode``."""
     notebook = nbformat.read(path, as_version=4)
     previous = os.environ.get("VAE_BOOK_MODE")
@@ -28,7 +29,10 @@ def execute_seconds(path, mode, timeout=3600):
         NotebookClient(
             notebook, timeout=timeout, resources={"metadata": {"path": str(path.parent)}}
         ).execute()
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        if in_place:
+            nbformat.write(notebook, path)
+        return seconds
     finally:
         if previous is None:
             os.environ.pop("VAE_BOOK_MODE")
@@ -40,6 +44,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modes", nargs="+", default=["quick", "full"], choices=["quick", "full"])
     parser.add_argument("--chapters", nargs="*", help="chapter number prefixes (default: all)")
+    parser.add_argument("--in-place", action="store_true", help="save executed notebooks")
     parser.add_argument(
         "--output", type=Path, default=Path(__file__).parent / "results" / "book_time.json"
     )
@@ -51,7 +56,7 @@ def main():
     seconds = {mode: {} for mode in args.modes}
     for mode in args.modes:
         for path in paths:
-            seconds[mode][path.stem] = execute_seconds(path, mode)
+            seconds[mode][path.stem] = execute_seconds(path, mode, args.in_place)
             print(f"{mode:>5}  {path.stem:<28} {seconds[mode][path.stem]:7.1f} s", flush=True)
         print(f"{mode:>5}  {'whole book':<28} {sum(seconds[mode].values()):7.1f} s")
     result = {
