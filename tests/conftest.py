@@ -21,9 +21,7 @@ def images():
     return np.random.default_rng(0).random((12, 784), dtype=np.float32)
 
 
-@pytest.fixture
-def prototype_digits():
-    """256 binary images drawn around four fixed prototypes: something a VAE can learn."""
+def _prototype_digits():
     rng = np.random.default_rng(1)
     prototypes = rng.random((4, 784)) < 0.3
     picks = prototypes[rng.integers(0, 4, size=256)]
@@ -31,9 +29,27 @@ def prototype_digits():
     return np.logical_xor(picks, flips).astype(np.float32)
 
 
-@pytest.fixture
-def tiny_vae():
+def _tiny_vae():
     vh.seed_everything(0)
     vae = vh.build_dense_vae(latent_dim=2, hidden_units=(32,), seed=3)
     vae.compile(optimizer="adam")
+    return vae
+
+
+@pytest.fixture
+def prototype_digits():
+    """256 binary images drawn around four fixed prototypes: something a VAE can learn."""
+    return _prototype_digits()
+
+
+@pytest.fixture
+def tiny_vae():
+    return _tiny_vae()
+
+
+@pytest.fixture(scope="module")
+def trained_tiny_vae():
+    """A ``tiny_vae`` trained on ``prototype_digits``, shared by a module: do not modify it."""
+    vae = _tiny_vae()
+    vae.fit(_prototype_digits(), epochs=30, batch_size=32, verbose=0)
     return vae

@@ -107,3 +107,27 @@ def test_plot_posterior_vs_prior_reports_the_kl():
 
 def test_plot_posterior_vs_prior_shows_zero_kl_for_the_prior():
     assert "KL(q || p) = 0.000 nats" in vh.plot_posterior_vs_prior(0.0, 0.0).axes[0].get_title()
+
+
+@pytest.mark.parametrize("shape", [(3, 784), (3, 28, 28), (3, 28, 28, 1)])
+def test_plot_image_rows_labels_each_row(images, shape):
+    rows = [images[:3].reshape(shape), images[3:6].reshape(shape)]
+    fig = vh.plot_image_rows(rows, ["first", "second"], title="two rows")
+    assert len(_image_axes(fig)) == 6
+    labels = [axis.get_ylabel() for axis in fig.axes if axis.get_ylabel()]
+    assert labels == ["first", "second"]
+    np.testing.assert_allclose(_image_axes(fig)[3].images[0].get_array(), images[3].reshape(28, 28))
+
+
+@pytest.mark.parametrize(
+    ("rows", "titles", "message"),
+    [
+        ([np.zeros((3, 784))], ["a", "b"], "got 1 rows and 2 titles"),
+        ([], [], "must be non-empty"),
+        ([np.zeros((3, 784)), np.zeros((2, 784))], ["a", "b"], r"got \[3, 2\]"),
+        ([np.zeros((3, 783))], ["a"], r"rows\[0\] must have shape"),
+    ],
+)
+def test_plot_image_rows_rejects_bad_rows(rows, titles, message):
+    with pytest.raises(ValueError, match=message):
+        vh.plot_image_rows(rows, titles)

@@ -1,4 +1,4 @@
-"""Tested helpers for the VAE book: data, models, losses, plots and widgets."""
+"""Tested helpers for the VAE book: data, models, losses, metrics, plots and widgets."""
 
 from .config import by_mode, is_quick, run_mode, runtime_summary, seed_everything
 from .data import (
@@ -8,7 +8,8 @@ from .data import (
     binarized_dataset,
     load_mnist,
 )
-from .losses import bernoulli_nll, kl_divergence, monte_carlo_kl
+from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence, monte_carlo_kl
+from .metrics import active_units
 from .models import (
     VAE,
     Sampling,
@@ -19,6 +20,7 @@ from .models import (
 from .plotting import (
     plot_denoised_images,
     plot_image_grid,
+    plot_image_rows,
     plot_posterior_vs_prior,
     plot_reconstructions,
     plot_training_curves,
@@ -29,6 +31,7 @@ __all__ = [
     "VAE",
     "ChecksumError",
     "Sampling",
+    "active_units",
     "add_gaussian_noise",
     "bernoulli_nll",
     "binarize",
@@ -37,6 +40,7 @@ __all__ = [
     "build_dense_encoder",
     "build_dense_vae",
     "by_mode",
+    "importance_weighted_nll",
     "is_quick",
     "kl_divergence",
     "kl_explorer",
@@ -44,6 +48,7 @@ __all__ = [
     "monte_carlo_kl",
     "plot_denoised_images",
     "plot_image_grid",
+    "plot_image_rows",
     "plot_posterior_vs_prior",
     "plot_reconstructions",
     "plot_training_curves",

@@ -87,6 +87,25 @@ def plot_image_grid(images, ncols=10, title=None):
     return fig
 
 
+def plot_image_rows(rows, row_titles, title=None):
+    """Show equally long batches of images as labelled rows, e.g. samples from several models.
+
+    ``rows`` is a list of image arrays, each ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)``
+    with the same ``n``; ``row_titles`` names each row.
+    """
+    images = [as_square_images(row, f"rows[{index}]") for index, row in enumerate(rows)]
+    if not images or len(row_titles) != len(images):
+        raise ValueError(
+            "rows and row_titles must be non-empty and equally long; "
+            f"got {len(images)} rows and {len(row_titles)} titles."
+        )
+    if len({len(row) for row in images}) != 1:
+        raise ValueError(
+            f"every row must hold the same number of images; got {[len(row) for row in images]}."
+        )
+    return _image_rows(images, list(row_titles), title)
+
+
 def plot_reconstructions(model, x, num_images=10):
     """Show ``num_images`` inputs (top row) above the model's reconstructions."""
     num_images = _check_num_images(num_images, len(as_flat_images(x, "x")), "x")
