@@ -20,6 +20,10 @@ def _expects_error(cell):
     return "raises-exception" in cell.metadata.get("tags", [])
 
 
+def _shows_an_error(cell):
+    return _expects_error(cell) or "vh.shows_error(" in cell.source
+
+
 def test_every_chapter_is_in_the_table_of_contents():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     listed = {entry["file"] for entry in toc["chapters"]}
@@ -50,4 +54,4 @@ def test_committed_outputs_come_from_a_clean_in_order_run(path):
 def test_old_keras_traps_only_appear_where_an_error_is_shown(path):
     for cell in _code_cells(path):
         used = [trap for trap in OLD_TRAPS if trap in cell.source]
-        assert not used or _expects_error(cell), f"{used} outside a raises-exception cell"
+        assert not used or _shows_an_error(cell), f"{used} outside a cell that shows its error"

@@ -8,6 +8,7 @@ from .data import (
     binarized_dataset,
     load_mnist,
 )
+from .demos import shows_error
 from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence, monte_carlo_kl
 from .metrics import active_units
 from .models import (
@@ -55,4 +56,5 @@ __all__ = [
     "run_mode",
     "runtime_summary",
     "seed_everything",
+    "shows_error",
 ]

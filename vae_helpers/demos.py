@@ -1,0 +1,38 @@
+"""Showing a failure on purpose without stopping a notebook's "Run all"."""
+
+import contextlib
+import traceback
+from pathlib import Path
+
+
+class CaughtError:
+    """What :func:`shows_error` caught: ``error`` is the exception (None until caught)."""
+
+    error = None
+
+
+@contextlib.contextmanager
+def shows_error(*expected):
+    """Run a block that must raise one of ``expected``; print the error and carry on.
+
+    Chapters use it to reproduce the older tutorials' errors on today's Keras: the real
+    exception's type and message are printed with where it was raised, the notebook keeps
+    running (so "Run all" works on Colab), and a block that no longer fails raises an
+    ``AssertionError``, so a chapter cannot keep showing a failure that has gone away.
+    Exceptions of other types propagate unchanged.
+    """
+    if not expected or not all(
+        isinstance(kind, type) and issubclass(kind, BaseException) for kind in expected
+    ):
+        raise ValueError(f"expected must name one or more exception classes; got {expected!r}.")
+    caught = CaughtError()
+    try:
+        yield caught
+    except expected as error:
+        caught.error = error
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        print(f"{type(error).__name__}: {error}")
+        print(f"(raised in {where.name}, {Path(where.filename).name}, line {where.lineno})")
+        return
+    names = ", ".join(kind.__name__ for kind in expected)
+    raise AssertionError(f"expected the block to raise {names}, but it ran without error")
