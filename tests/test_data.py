@@ -91,3 +91,30 @@ def test_binarized_dataset_redraws_each_epoch_reproducibly():
     assert not np.array_equal(first, second)
     again = np.concatenate([b.numpy() for b in vh.binarized_dataset(x, 32, seed=5)])
     np.testing.assert_array_equal(first, again)
+
+
+def test_gaussian_noise_takes_one_factor_per_image():
+    grey = np.full((3, 784), 0.5, dtype=np.float32)
+    factors = np.array([0.0, 0.05, 0.1], dtype=np.float32)
+    noisy = vh.add_gaussian_noise(grey, factors, seed=0)
+    np.testing.assert_array_equal(noisy[0], grey[0])
+    assert noisy[1].std() < noisy[2].std()
+    # One factor per image draws the same noise as one number for every image.
+    same = vh.add_gaussian_noise(grey, np.full(3, 0.1, dtype=np.float32), seed=0)
+    np.testing.assert_array_equal(same, vh.add_gaussian_noise(grey, 0.1, seed=0))
+
+
+@pytest.mark.parametrize(
+    ("factors", "message"),
+    [
+        (
+            np.zeros(5),
+            r"noise_factor must be a number or an array of 12 numbers .*got shape \(5,\)",
+        ),
+        (np.array([0.1] * 11 + [-0.1]), r"noise_factor must hold finite numbers >= 0; got values"),
+        (np.array([0.1] * 11 + [np.nan]), "noise_factor must hold finite numbers >= 0"),
+    ],
+)
+def test_gaussian_noise_rejects_bad_factor_arrays(images, factors, message):
+    with pytest.raises(ValueError, match=message):
+        vh.add_gaussian_noise(images, factors, seed=0)

@@ -86,13 +86,26 @@ def load_mnist():
 def add_gaussian_noise(x, noise_factor, seed):
     """Return ``x + noise_factor * N(0, 1)`` clipped to [0, 1], in the layout of ``x``.
 
-    ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1].
+    ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1]. ``noise_factor``
+    is one number for every image, or an array of N numbers, one per image.
     """
     flat = as_flat_images(x, "x")
-    if not np.isfinite(noise_factor) or noise_factor < 0:
+    factors = np.asarray(noise_factor, dtype=np.float32)
+    if factors.shape not in ((), (len(flat),)):
+        raise ValueError(
+            f"noise_factor must be a number or an array of {len(flat)} numbers (one per image); "
+            f"got shape {factors.shape}."
+        )
+    if factors.ndim == 0 and not (np.isfinite(factors) and factors >= 0):
         raise ValueError(f"noise_factor must be a finite number >= 0; got {noise_factor!r}.")
+    if not (np.all(np.isfinite(factors)) and np.all(factors >= 0)):
+        raise ValueError(
+            "noise_factor must hold finite numbers >= 0; "
+            f"got values in [{np.nanmin(factors):g}, {np.nanmax(factors):g}]."
+        )
     rng = np.random.default_rng(seed)
-    noisy = flat + np.float32(noise_factor) * rng.standard_normal(flat.shape, dtype=np.float32)
+    noise = rng.standard_normal(flat.shape, dtype=np.float32)
+    noisy = flat + np.reshape(factors, (-1, 1)) * noise
     return like_layout(np.clip(noisy, 0.0, 1.0), x)
 
 

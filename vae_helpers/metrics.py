@@ -1,11 +1,80 @@
-"""Measurements of a trained VAE beyond its loss.
+"""Measurements of trained models and of images, as thin domain wrappers.
 
-:func:`active_units` counts the latent dimensions a model actually uses (Burda et al., 2016).
+:func:`active_units` counts the latent dimensions a VAE actually uses (Burda et al., 2016).
+:func:`psnr` and :func:`ssim` wrap scikit-image for batches of MNIST images: both take a
+reference batch ``x_true`` (the clean images) and a batch ``x_test`` to score, each
+``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` with values in [0, 1] (the layouts may
+differ), and return one score per image, or their mean with ``average=True``. The data range
+is 1, the range of the book's images.
 """
 
 import numpy as np
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from .validation import as_flat_images
+from .validation import IMAGE_SIDE, as_flat_images, as_square_images, check_same_length
+
+DATA_RANGE = 1.0
+SSIM_WINDOW = 7  # scikit-image's default window, 7x7 pixels
+_SSIM_BATCH = 2_000  # images per structural_similarity call (bounds memory)
+
+
+def _image_pairs(x_true, x_test):
+    true = as_square_images(x_true, "x_true")
+    test = as_square_images(x_test, "x_test")
+    check_same_length(true, test, "x_true", "x_test")
+    return true, test
+
+
+def _result(per_image, average):
+    return float(np.mean(per_image)) if average else per_image
+
+
+def psnr(x_true, x_test, average=False):
+    """Peak signal-to-noise ratio of each image of ``x_test`` against ``x_true``, in dB.
+
+    ``10 log10(1 / MSE)`` per image, from scikit-image's ``peak_signal_noise_ratio`` with
+    ``data_range=1``: higher is better, and +10 dB means a tenth of the squared error. An
+    image identical to its reference has zero error and a PSNR of ``inf`` (then the mean is
+    ``inf`` too). Images may be ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
+    """
+    true, test = _image_pairs(x_true, x_test)
+    with np.errstate(divide="ignore"):  # zero error: inf, as documented
+        per_image = np.array(
+            [
+                peak_signal_noise_ratio(reference, image, data_range=DATA_RANGE)
+                for reference, image in zip(true, test)
+            ]
+        )
+    return _result(per_image, average)
+
+
+def ssim(x_true, x_test, average=False):
+    """Structural similarity of each image of ``x_test`` to ``x_true`` (1 means identical).
+
+    scikit-image's ``structural_similarity`` with ``data_range=1`` and its defaults (7x7
+    uniform window, K1 = 0.01, K2 = 0.03). Images may be ``(N, 784)``, ``(N, 28, 28)`` or
+    ``(N, 28, 28, 1)``.
+
+    For speed the images go through ``structural_similarity`` stacked into one tall strip,
+    28 pixels wide, and each image's score is read from the returned SSIM map. That gives
+    exactly the per-image values: scikit-image averages the map over the pixels at least 3
+    from the border, and those pixels' 7x7 windows lie inside their own image.
+    """
+    true, test = _image_pairs(x_true, x_test)
+    crop = (SSIM_WINDOW - 1) // 2
+    parts = []
+    for start in range(0, len(true), _SSIM_BATCH):
+        stop = start + _SSIM_BATCH
+        _, ssim_map = structural_similarity(
+            true[start:stop].reshape(-1, IMAGE_SIDE),
+            test[start:stop].reshape(-1, IMAGE_SIDE),
+            win_size=SSIM_WINDOW,
+            data_range=DATA_RANGE,
+            full=True,
+        )
+        inside = ssim_map.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)[:, crop:-crop, crop:-crop]
+        parts.append(inside.mean(axis=(1, 2), dtype=np.float64))
+    return _result(np.concatenate(parts), average)
 
 
 def active_units(model, x, threshold=0.01, return_variances=False):

@@ -1,9 +1,14 @@
-"""The dense VAE: a reparameterised ``Sampling`` layer, encoder/decoder builders and ``VAE``.
+"""The VAE: a reparameterised ``Sampling`` layer, encoder/decoder builders and ``VAE``.
 
 ``VAE`` trains with ``fit`` on the negative ELBO: decoder logits scored by a Bernoulli
 log-likelihood summed over pixels, plus ``beta`` times the analytic KL summed over latent
 dimensions, averaged over the batch. z is sampled in training and in evaluation alike, so
 ``evaluate`` reports the ELBO itself, not the loss of a deterministic autoencoder.
+
+``Autoencoder`` is that deterministic autoencoder, kept for comparison: the same encoder and
+decoder builders without the log-variance head and the KL term. Encoders come dense
+(:func:`build_dense_encoder`) or convolutional (:func:`build_conv_encoder`); both take flat
+``(N, 784)`` inputs, and every decoder outputs 784 logits.
 """
 
 import keras
@@ -57,14 +62,44 @@ def _dense_stack(inputs, hidden_units, prefix):
     return hidden
 
 
-def build_dense_encoder(latent_dim=40, hidden_units=(512,), name="encoder"):
-    """Dense encoder: flat 784 pixels -> ReLU layers -> (mean, log_var), each ``latent_dim``."""
+def _encoder_heads(inputs, hidden, latent_dim, variational, name):
+    """(mean, log_var) heads for a VAE's encoder, or one ``code`` head for an autoencoder's."""
     latent_dim = check_positive_int(latent_dim, "latent_dim")
-    inputs = keras.Input(shape=(IMAGE_PIXELS,), name="image")
-    hidden = _dense_stack(inputs, hidden_units, "encoder")
+    if not variational:
+        return keras.Model(inputs, layers.Dense(latent_dim, name="code")(hidden), name=name)
     mean = layers.Dense(latent_dim, name="z_mean")(hidden)
     log_var = layers.Dense(latent_dim, name="z_log_var")(hidden)
     return keras.Model(inputs, [mean, log_var], name=name)
+
+
+def build_dense_encoder(latent_dim=40, hidden_units=(512,), name="encoder", variational=True):
+    """Dense encoder: flat 784 pixels -> ReLU layers -> (mean, log_var), each ``latent_dim``.
+
+    With ``variational=False`` it has a single ``latent_dim`` output (an autoencoder's code).
+    """
+    inputs = keras.Input(shape=(IMAGE_PIXELS,), name="image")
+    hidden = _dense_stack(inputs, hidden_units, "encoder")
+    return _encoder_heads(inputs, hidden, latent_dim, variational, name)
+
+
+def build_conv_encoder(latent_dim=40, filters=(16, 32), name="encoder", variational=True):
+    """Convolutional encoder: flat 784 pixels -> 28x28x1 -> 3x3 stride-2 ReLU convolutions.
+
+    Each entry of ``filters`` adds a convolution that halves the image side (28 -> 14 -> 7);
+    the last feature map is flattened into the (mean, log_var) heads, or into a single code
+    with ``variational=False``. The input stays flat, so the encoder drops into ``VAE``.
+    """
+    if not filters:
+        raise ValueError(f"filters must name at least one convolution; got {filters!r}.")
+    inputs = keras.Input(shape=(IMAGE_PIXELS,), name="image")
+    hidden = layers.Reshape((IMAGE_SIDE, IMAGE_SIDE, 1), name="to_image")(inputs)
+    for index, count in enumerate(filters):
+        count = check_positive_int(count, f"filters[{index}]")
+        hidden = layers.Conv2D(
+            count, 3, strides=2, padding="same", activation="relu", name=f"encoder_conv_{index}"
+        )(hidden)
+    hidden = layers.Flatten(name="flatten")(hidden)
+    return _encoder_heads(inputs, hidden, latent_dim, variational, name)
 
 
 def build_dense_decoder(latent_dim=40, hidden_units=(512,), name="decoder"):
@@ -127,11 +162,7 @@ class VAE(keras.Model):
 
     def decode(self, z, batch_size=1024):
         """Return the pixel probabilities ``sigmoid(decoder(z))`` as ``(N, 28, 28)`` images."""
-        z = check_latents(z, self.latent_dim, "z")
-        (probabilities,) = _in_batches(
-            lambda batch: ops.sigmoid(self.decoder(batch)), z, batch_size
-        )
-        return probabilities.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+        return _decode_probabilities(self.decoder, z, self.latent_dim, batch_size)
 
     def reconstruct(self, x, batch_size=1024):
         """Decode each image's posterior mean; returns probabilities in the layout of ``x``."""
@@ -144,6 +175,20 @@ class VAE(keras.Model):
         rng = np.random.default_rng(seed)
         z = temperature * rng.standard_normal((num_samples, self.latent_dim), dtype=np.float32)
         return self.decode(z)
+
+    def sample_posterior(self, x, num_samples, seed=None):
+        """Decode ``num_samples`` draws of z ~ q(z|x) for each image of ``x``.
+
+        Returns pixel probabilities of shape ``(N, num_samples, 28, 28)``: the spread of
+        images the model finds plausible for each input (e.g. each noisy digit).
+        """
+        num_samples = check_positive_int(num_samples, "num_samples")
+        mean, log_var = self.encode(x)
+        rng = np.random.default_rng(seed)
+        epsilon = rng.standard_normal((len(mean), num_samples, self.latent_dim), dtype=np.float32)
+        z = mean[:, None] + np.exp(0.5 * log_var)[:, None] * epsilon
+        images = self.decode(z.reshape(-1, self.latent_dim))
+        return images.reshape(len(mean), num_samples, IMAGE_SIDE, IMAGE_SIDE)
 
     def get_config(self):
         return {
@@ -173,8 +218,88 @@ def _in_batches(function, array, batch_size):
     return tuple(np.concatenate(column) for column in zip(*parts))
 
 
+def _decode_probabilities(decoder, z, latent_dim, batch_size):
+    """``sigmoid(decoder(z))`` in batches, as NumPy ``(N, 28, 28)`` images."""
+    z = check_latents(z, latent_dim, "z")
+    (probabilities,) = _in_batches(lambda batch: ops.sigmoid(decoder(batch)), z, batch_size)
+    return probabilities.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+
+
 def build_dense_vae(latent_dim=40, hidden_units=(512,), beta=1.0, seed=None):
     """The book's dense VAE (784-512-``latent_dim`` by default, mirrored decoder)."""
     encoder = build_dense_encoder(latent_dim, hidden_units)
     decoder = build_dense_decoder(latent_dim, tuple(reversed(hidden_units)))
     return VAE(encoder, decoder, beta=beta, seed=seed, name="vae")
+
+
+def build_conv_vae(latent_dim=40, filters=(16, 32), hidden_units=(512,), beta=1.0, seed=None):
+    """A VAE with the convolutional encoder and the dense decoder (``latent_dim``-512-784)."""
+    encoder = build_conv_encoder(latent_dim, filters)
+    decoder = build_dense_decoder(latent_dim, tuple(reversed(hidden_units)))
+    return VAE(encoder, decoder, beta=beta, seed=seed, name="conv_vae")
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class Autoencoder(keras.Model):
+    """A deterministic autoencoder: code = encoder(x), logits = decoder(code).
+
+    Trained with ``fit`` on the Bernoulli reconstruction term alone (per-example sum over
+    pixels, in nats, averaged over the batch), with no KL term and no sampling; otherwise it
+    follows ``VAE``: ``fit(x_noisy, x_clean)`` denoises, the encoder takes flat images, and
+    :meth:`encode`, :meth:`decode` and :meth:`reconstruct` work on NumPy arrays in any of
+    the layouts ``(N, 784)``, ``(N, 28, 28)``, ``(N, 28, 28, 1)``.
+    """
+
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        if len(encoder.outputs) != 1:
+            raise ValueError(
+                "encoder must have one output (the code), e.g. "
+                f"build_dense_encoder(variational=False); got {len(encoder.outputs)} outputs."
+            )
+        self.encoder = encoder
+        self.decoder = decoder
+        self.latent_dim = int(encoder.outputs[0].shape[-1])
+
+    def call(self, inputs, training=None):
+        return self.decoder(self.encoder(ops.reshape(inputs, (-1, IMAGE_PIXELS))))
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        target = ops.reshape(x if y is None else y, (-1, IMAGE_PIXELS))
+        return ops.mean(bernoulli_nll(target, y_pred))
+
+    def encode(self, x, batch_size=1024):
+        """Return each image's code as a NumPy array ``(N, latent_dim)``."""
+        flat = as_flat_images(x, "x")
+        (codes,) = _in_batches(self.encoder, flat, batch_size)
+        return codes
+
+    def decode(self, z, batch_size=1024):
+        """Return the pixel probabilities ``sigmoid(decoder(z))`` as ``(N, 28, 28)`` images."""
+        return _decode_probabilities(self.decoder, z, self.latent_dim, batch_size)
+
+    def reconstruct(self, x, batch_size=1024):
+        """Decode each image's code; returns probabilities in the layout of ``x``."""
+        codes = self.encode(x, batch_size=batch_size)
+        return like_layout(self.decode(codes, batch_size=batch_size).reshape(-1, IMAGE_PIXELS), x)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
+        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
+        return cls(encoder, decoder, **config)
+
+
+def build_dense_autoencoder(latent_dim=40, hidden_units=(512,)):
+    """The dense VAE's deterministic twin: the same layers without the log-variance head."""
+    encoder = build_dense_encoder(latent_dim, hidden_units, variational=False)
+    decoder = build_dense_decoder(latent_dim, tuple(reversed(hidden_units)))
+    return Autoencoder(encoder, decoder, name="autoencoder")

@@ -8,7 +8,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy import stats
 
+from .data import add_gaussian_noise
 from .losses import kl_divergence
+from .metrics import psnr
 from .validation import (
     IMAGE_PIXELS,
     as_flat_images,
@@ -18,17 +20,23 @@ from .validation import (
 )
 
 
-def _image_rows(rows, titles, suptitle=None):
-    """Draw equally long lists of (28, 28) images as labelled rows."""
+def _image_rows(rows, titles, suptitle=None, panel_titles=None):
+    """Draw equally long lists of (28, 28) images as labelled rows.
+
+    ``panel_titles``, when given, holds one list of titles per row, one per image.
+    """
     num_rows, num_cols = len(rows), len(rows[0])
+    row_height = 1.25 if panel_titles is None else 1.55
     fig, axes = plt.subplots(
-        num_rows, num_cols, figsize=(1.1 * num_cols, 1.25 * num_rows), squeeze=False
+        num_rows, num_cols, figsize=(1.1 * num_cols, row_height * num_rows), squeeze=False
     )
-    for axis_row, images, title in zip(axes, rows, titles):
-        for axis, image in zip(axis_row, images):
+    for row_index, (axis_row, images, title) in enumerate(zip(axes, rows, titles)):
+        for col_index, (axis, image) in enumerate(zip(axis_row, images)):
             axis.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
             axis.set_xticks([])
             axis.set_yticks([])
+            if panel_titles is not None:
+                axis.set_title(panel_titles[row_index][col_index], fontsize=8)
         axis_row[0].set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
     if suptitle:
         fig.suptitle(suptitle)
@@ -127,6 +135,76 @@ def plot_denoised_images(model, x_clean, x_noisy, num_images=10):
     clean, noisy = clean[:num_images], noisy[:num_images]
     denoised = model_outputs(model, noisy).reshape(noisy.shape)
     return _image_rows([noisy, denoised, clean], ["noisy", "denoised", "clean"])
+
+
+def plot_denoiser_comparison(x_clean, x_noisy, denoised, num_images=8):
+    """The same digits through every method: noisy, one row per method, then clean.
+
+    ``denoised`` maps a method's name to its outputs for ``x_noisy`` (as many images as
+    ``x_clean``, any accepted layout, values in [0, 1]); rows follow its order.
+    """
+    clean = as_square_images(x_clean, "x_clean")
+    noisy = as_square_images(x_noisy, "x_noisy")
+    check_same_length(clean, noisy, "x_clean", "x_noisy")
+    if not denoised:
+        raise ValueError("denoised must map at least one method name to its images; got none.")
+    outputs = {}
+    for name, images in denoised.items():
+        outputs[name] = as_square_images(images, f"denoised[{name!r}]")
+        check_same_length(clean, outputs[name], "x_clean", f"denoised[{name!r}]")
+    num_images = _check_num_images(num_images, len(clean), "x_clean")
+    rows = [noisy[:num_images]] + [images[:num_images] for images in outputs.values()]
+    return _image_rows(rows + [clean[:num_images]], ["noisy", *outputs, "clean"])
+
+
+def plot_denoising_sweep(x_clean, denoisers, noise_factors, index=0, seed=0):
+    """One digit at several noise levels, through every denoiser, each panel with its PSNR.
+
+    Row by row, image ``index`` of ``x_clean`` gets Gaussian noise of each factor in
+    ``noise_factors`` (clipped to [0, 1], seeded by ``seed``); ``denoisers`` maps a name to
+    a function ``f(x_noisy, noise_factor)`` returning the denoised images. Columns: noisy,
+    each denoiser in order, clean.
+    """
+    clean = as_square_images(x_clean, "x_clean")
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+        raise ValueError(f"index must be an integer; got {index!r}.")
+    if not 0 <= index < len(clean):
+        raise ValueError(f"index must be in [0, {len(clean) - 1}] for x_clean; got {index}.")
+    if not denoisers:
+        raise ValueError("denoisers must map at least one name to a function; got none.")
+    noise_factors = list(np.atleast_1d(noise_factors))
+    digit = clean[index : index + 1]
+    rows, panel_titles = [], []
+    for noise_factor in noise_factors:
+        noisy = add_gaussian_noise(digit, float(noise_factor), seed=seed)
+        images = [noisy] + [
+            as_square_images(denoise(noisy, float(noise_factor)), f"output of {name!r}")
+            for name, denoise in denoisers.items()
+        ]
+        scores = [psnr(digit, image)[0] for image in images]
+        rows.append([image[0] for image in images] + [digit[0]])
+        names = ["noisy", *denoisers]
+        panel_titles.append(
+            [f"{name}\n{score:.1f} dB" for name, score in zip(names, scores)] + ["clean"]
+        )
+    titles = [f"noise {float(factor):.2f}" for factor in noise_factors]
+    return _image_rows(rows, titles, panel_titles=panel_titles)
+
+
+def plot_posterior_samples(model, x_clean, x_noisy, num_images=6, num_samples=5, seed=0):
+    """Noisy inputs, ``num_samples`` decoded draws z ~ q(z|x_noisy) each, and the clean images.
+
+    ``model`` is a ``VAE``; each sample row shows one draw per digit, so reading down a column
+    shows the spread of clean digits the model finds plausible for that noisy input.
+    """
+    clean = as_square_images(x_clean, "x_clean")
+    noisy = as_square_images(x_noisy, "x_noisy")
+    check_same_length(clean, noisy, "x_clean", "x_noisy")
+    num_images = _check_num_images(num_images, len(clean), "x_clean")
+    samples = model.sample_posterior(noisy[:num_images], num_samples, seed=seed)
+    rows = [noisy[:num_images]] + [samples[:, k] for k in range(samples.shape[1])]
+    titles = ["noisy"] + [f"sample {k + 1}" for k in range(samples.shape[1])] + ["clean"]
+    return _image_rows(rows + [clean[:num_images]], titles)
 
 
 _CURVE_ORDER = ["loss", "reconstruction", "kl"]

@@ -3,7 +3,8 @@
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
-from .plotting import plot_posterior_vs_prior
+from .plotting import plot_denoising_sweep, plot_posterior_vs_prior
+from .validation import as_flat_images
 
 
 def kl_explorer(mean=1.0, log_var=-1.0):
@@ -18,5 +19,30 @@ def kl_explorer(mean=1.0, log_var=-1.0):
         mean=widgets.FloatSlider(value=mean, min=-3.0, max=3.0, step=0.1, description="mean"),
         log_var=widgets.FloatSlider(
             value=log_var, min=-4.0, max=2.0, step=0.1, description="log-variance"
+        ),
+    )
+
+
+def denoising_explorer(x_clean, denoisers, noise_factor=0.2, index=0, max_noise=0.6):
+    """A noise-factor slider and a digit picker, redrawing noisy / each denoiser / clean.
+
+    ``x_clean`` holds the digits to pick from (any accepted layout, values in [0, 1]);
+    ``denoisers`` maps a name to ``f(x_noisy, noise_factor)`` returning denoised images, as
+    for :func:`~vae_helpers.plotting.plot_denoising_sweep`, which draws each view. The noise
+    of each digit is seeded by its index, so a view can be found again.
+    """
+    count = len(as_flat_images(x_clean, "x_clean"))
+
+    def redraw(noise_factor, index):
+        plot_denoising_sweep(x_clean, denoisers, [noise_factor], index=index, seed=index)
+        plt.show()
+
+    return widgets.interactive(
+        redraw,
+        noise_factor=widgets.FloatSlider(
+            value=noise_factor, min=0.0, max=max_noise, step=0.05, description="noise factor"
+        ),
+        index=widgets.BoundedIntText(
+            value=index, min=0, max=count - 1, description="digit (index)"
         ),
     )

@@ -1,0 +1,142 @@
+"""Classical denoisers over a batch, and their tuning on validation data."""
+
+import numpy as np
+import pytest
+from scipy import ndimage
+from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
+
+import vae_helpers as vh
+
+LAYOUTS = [(6, 784), (6, 28, 28), (6, 28, 28, 1)]
+METHODS = {
+    "median": {"size": 3},
+    "gaussian": {"sigma": 0.8},
+    "tv": {"weight": 0.15},
+    "nl_means": {"h": 0.2},
+}
+
+
+@pytest.fixture
+def strokes():
+    """Six synthetic 'digits': bright bars on a dark background, and a noisy copy."""
+    clean = np.zeros((6, 28, 28), dtype=np.float32)
+    for k in range(6):
+        clean[k, 6 + k : 22, 10 + k : 14 + k] = 1.0  # a vertical bar
+        clean[k, 12:16, 6 : 20 + k] = 0.8  # a horizontal bar
+    return clean, vh.add_gaussian_noise(clean, 0.3, seed=0)
+
+
+def test_the_four_methods_are_listed():
+    assert vh.DENOISERS == ("median", "gaussian", "tv", "nl_means")
+    assert set(vh.denoiser_defaults("nl_means")) == {"h", "patch_size", "patch_distance"}
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_each_denoiser_reduces_the_error_of_a_noisy_image(strokes, method):
+    clean, noisy = strokes
+    denoised = vh.denoise_images(noisy, method, **METHODS[method])
+    assert vh.psnr(clean, denoised, True) > vh.psnr(clean, noisy, True) + 2.0
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("shape", LAYOUTS)
+def test_results_keep_the_layout_dtype_and_range(strokes, method, shape):
+    _, noisy = strokes
+    denoised = vh.denoise_images(noisy.reshape(shape), method, **METHODS[method])
+    assert denoised.shape == shape and denoised.dtype == np.float32
+    assert denoised.min() >= 0.0 and denoised.max() <= 1.0
+
+
+def test_each_image_is_denoised_on_its_own(strokes):
+    _, noisy = strokes
+    expected = {
+        "median": [ndimage.median_filter(image, size=3) for image in noisy],
+        "gaussian": [ndimage.gaussian_filter(image, sigma=0.8) for image in noisy],
+        "tv": [denoise_tv_chambolle(image, weight=0.15) for image in noisy],
+        "nl_means": [
+            denoise_nl_means(image, h=0.2, patch_size=5, patch_distance=4, fast_mode=True)
+            for image in noisy
+        ],
+    }
+    for method, images in expected.items():
+        np.testing.assert_allclose(
+            vh.denoise_images(noisy, method, **METHODS[method]),
+            np.clip(images, 0, 1),
+            atol=1e-6,
+            err_msg=method,
+        )
+
+
+def test_zero_width_filters_change_nothing(strokes):
+    _, noisy = strokes
+    np.testing.assert_array_equal(vh.denoise_images(noisy, "median", size=1), noisy)
+    np.testing.assert_array_equal(vh.denoise_images(noisy, "gaussian", sigma=0.0), noisy)
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "message"),
+    [
+        ("wiener", {}, r"method must be one of \('median', 'gaussian', 'tv', 'nl_means'\)"),
+        ("median", {"size": 4}, "size must be odd"),
+        ("median", {"size": 0}, "size must be a positive integer; got 0"),
+        ("gaussian", {"sigma": -1.0}, "sigma must be a finite number >= 0; got -1.0"),
+        ("tv", {"weight": 0.0}, "weight must be a finite number > 0; got 0.0"),
+        ("nl_means", {"h": float("nan")}, "h must be a finite number >= 0; got nan"),
+        ("nl_means", {"patch_size": 2.5}, "patch_size must be a positive integer"),
+        ("tv", {"sigma": 1.0}, r"tv takes the parameters \['weight'\]; got unknown \['sigma'\]"),
+    ],
+)
+def test_bad_methods_and_parameters_are_named(strokes, method, params, message):
+    with pytest.raises(ValueError, match=message):
+        vh.denoise_images(strokes[1], method, **params)
+
+
+def test_bad_images_are_named():
+    with pytest.raises(ValueError, match=r"x must have shape .*got shape \(2, 27, 27\)"):
+        vh.denoise_images(np.zeros((2, 27, 27)), "median")
+
+
+def test_tuning_picks_the_grid_value_with_the_best_psnr(strokes):
+    clean, noisy = strokes
+    grid = (0.0, 0.5, 0.8, 1.5, 3.0)
+    tuning = vh.tune_denoiser(clean, noisy, "gaussian", "sigma", grid)
+    expected = [vh.psnr(clean, vh.denoise_images(noisy, "gaussian", sigma=s), True) for s in grid]
+    assert tuning.method == "gaussian" and tuning.parameter == "sigma" and tuning.grid == grid
+    np.testing.assert_allclose(tuning.scores, expected)
+    assert tuning.best == grid[int(np.argmax(expected))]
+    assert tuning.best not in (0.0, 3.0)  # neither no smoothing nor far too much
+
+
+def test_tuning_passes_the_fixed_parameters(strokes):
+    clean, noisy = strokes
+    tuning = vh.tune_denoiser(clean, noisy, "nl_means", "h", [0.1, 0.2], patch_size=3)
+    expected = vh.psnr(clean, vh.denoise_images(noisy, "nl_means", h=0.2, patch_size=3), True)
+    assert tuning.scores[1] == pytest.approx(expected)
+
+
+def test_tuning_on_clean_inputs_rewards_doing_nothing(strokes):
+    # The mistake of validating a denoiser on clean -> clean pairs, in one line.
+    clean, _ = strokes
+    tuning = vh.tune_denoiser(clean, clean, "gaussian", "sigma", [0.0, 0.5, 1.0])
+    assert tuning.best == 0.0 and tuning.scores[0] == np.inf
+
+
+def test_ties_go_to_the_first_grid_value(strokes):
+    clean, noisy = strokes
+    assert vh.tune_denoiser(clean, noisy, "median", "size", [3, 3]).best == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"parameter": "size"}, r"parameter must be one of tv's parameters \['weight'\]"),
+        ({"grid": []}, "grid must hold at least one value of weight"),
+        ({"x_noisy": np.zeros((2, 784))}, "x_clean and x_noisy must hold the same number"),
+    ],
+)
+def test_bad_tuning_requests_are_named(strokes, kwargs, message):
+    clean, noisy = strokes
+    arguments = {"x_clean": clean, "x_noisy": noisy, "method": "tv", "parameter": "weight"}
+    arguments = {**arguments, "grid": [0.1], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        vh.tune_denoiser(**arguments)

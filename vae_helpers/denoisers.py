@@ -1,0 +1,159 @@
+"""Classical denoisers applied image by image to a batch, and their tuning on validation data.
+
+Four methods, each with the parameter that sets its strength:
+
+- ``"median"``: median filter over a ``size`` x ``size`` window (``scipy.ndimage``);
+- ``"gaussian"``: Gaussian blur of standard deviation ``sigma`` pixels (``scipy.ndimage``);
+- ``"tv"``: total-variation denoising with ``weight`` (scikit-image's Chambolle algorithm);
+- ``"nl_means"``: non-local means with filtering strength ``h`` (scikit-image), averaging
+  ``patch_size`` x ``patch_size`` patches found within ``patch_distance`` pixels.
+
+Images are ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1]; every image is
+denoised on its own, and results come back as float32 in [0, 1] in the input's layout.
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
+
+import numpy as np
+from scipy import ndimage
+from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
+
+from .metrics import psnr
+from .validation import as_square_images, check_positive_int, check_same_length, like_layout
+
+
+def _non_negative(value, name):
+    if isinstance(value, bool) or not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
+    return float(value)
+
+
+def _positive(value, name):
+    if _non_negative(value, name) == 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {value!r}.")
+    return float(value)
+
+
+def _median(images, size):
+    size = check_positive_int(size, "size")
+    if size % 2 == 0:
+        raise ValueError(f"size must be odd, so the window has a centre pixel; got {size}.")
+    return ndimage.median_filter(images, size=(1, size, size))
+
+
+def _gaussian(images, sigma):
+    sigma = _non_negative(sigma, "sigma")
+    return ndimage.gaussian_filter(images, sigma=(0.0, sigma, sigma))
+
+
+def _tv(images, weight):
+    weight = _positive(weight, "weight")
+    # channel_axis=0: scikit-image denoises each image of the stack separately.
+    return denoise_tv_chambolle(images, weight=weight, channel_axis=0)
+
+
+def _nl_means(images, h, patch_size, patch_distance):
+    h = _positive(h, "h")
+    patch_size = check_positive_int(patch_size, "patch_size")
+    patch_distance = check_positive_int(patch_distance, "patch_distance")
+
+    def denoise(image):
+        return denoise_nl_means(
+            image, h=h, patch_size=patch_size, patch_distance=patch_distance, fast_mode=True
+        )
+
+    # scikit-image's compiled non-local means releases the GIL, so threads share the work;
+    # each image is still denoised on its own, and map keeps the order.
+    with ThreadPoolExecutor(max_workers=min(_available_cpus(), len(images))) as pool:
+        return np.stack(list(pool.map(denoise, images)))
+
+
+def _available_cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# method -> (function, default parameters)
+_METHODS = {
+    "median": (_median, {"size": 3}),
+    "gaussian": (_gaussian, {"sigma": 1.0}),
+    "tv": (_tv, {"weight": 0.1}),
+    "nl_means": (_nl_means, {"h": 0.1, "patch_size": 5, "patch_distance": 4}),
+}
+DENOISERS = tuple(_METHODS)
+
+
+def denoiser_defaults(method):
+    """The parameters ``method`` takes, with their default values, as a dict."""
+    _check_method(method)
+    return dict(_METHODS[method][1])
+
+
+def _check_method(method):
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {DENOISERS}; got {method!r}.")
+
+
+def denoise_images(x, method, **params):
+    """Denoise every image of ``x`` with the classical ``method``, one image at a time.
+
+    ``method`` is one of ``DENOISERS``; ``params`` override its defaults (see
+    :func:`denoiser_defaults`), e.g. ``denoise_images(x, "median", size=5)``. ``x`` is
+    ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1]; the result is float32 in
+    [0, 1] in the layout of ``x``.
+    """
+    _check_method(method)
+    function, defaults = _METHODS[method]
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        raise ValueError(
+            f"{method} takes the parameters {sorted(defaults)}; got unknown {unknown}."
+        )
+    images = as_square_images(x, "x")
+    denoised = function(images, **{**defaults, **params})
+    flat = np.clip(denoised, 0.0, 1.0).astype(np.float32).reshape(len(images), -1)
+    return like_layout(flat, x)
+
+
+class Tuning(NamedTuple):
+    """The outcome of :func:`tune_denoiser`: the best value and the score of every value."""
+
+    method: str
+    parameter: str
+    best: object
+    grid: tuple
+    scores: tuple  # mean PSNR in dB for each grid value, in grid order
+
+
+def tune_denoiser(x_clean, x_noisy, method, parameter, grid, **fixed):
+    """Pick the value of ``parameter`` from ``grid`` that gives the best mean PSNR.
+
+    Denoises ``x_noisy`` with ``method`` for each grid value (other parameters from
+    ``fixed`` or the defaults) and scores it against ``x_clean`` with :func:`psnr`. Pass a
+    validation split here, never the test set. Ties go to the earlier grid value. Returns a
+    :class:`Tuning`.
+    """
+    _check_method(method)
+    check_same_length(
+        as_square_images(x_clean, "x_clean"),
+        as_square_images(x_noisy, "x_noisy"),
+        "x_clean",
+        "x_noisy",
+    )
+    if parameter not in _METHODS[method][1]:
+        raise ValueError(
+            f"parameter must be one of {method}'s parameters {sorted(_METHODS[method][1])}; "
+            f"got {parameter!r}."
+        )
+    grid = tuple(grid)
+    if not grid:
+        raise ValueError(f"grid must hold at least one value of {parameter}; got {grid}.")
+    scores = tuple(
+        psnr(x_clean, denoise_images(x_noisy, method, **{**fixed, parameter: value}), True)
+        for value in grid
+    )
+    return Tuning(method, parameter, grid[int(np.argmax(scores))], grid, scores)
