@@ -111,8 +111,26 @@ def build_dense_decoder(latent_dim=40, hidden_units=(512,), name="decoder"):
     return keras.Model(inputs, logits, name=name)
 
 
+class _EncoderDecoderConfig:
+    """``get_config``/``from_config`` for a model made of ``encoder`` and ``decoder`` models."""
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
+        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
+        return cls(encoder, decoder, **config)
+
+
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class VAE(keras.Model):
+class VAE(_EncoderDecoderConfig, keras.Model):
     """A VAE trained on the negative ELBO (in nats per image) with ``fit``.
 
     ``fit(x)`` reconstructs ``x``; ``fit(x_noisy, x_clean)`` scores reconstructions of the
@@ -191,20 +209,7 @@ class VAE(keras.Model):
         return images.reshape(len(mean), num_samples, IMAGE_SIDE, IMAGE_SIDE)
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "encoder": keras.saving.serialize_keras_object(self.encoder),
-            "decoder": keras.saving.serialize_keras_object(self.decoder),
-            "beta": self.beta,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-        return cls(encoder, decoder, **config)
+        return {**super().get_config(), "beta": self.beta, "seed": self.seed}
 
 
 def _in_batches(function, array, batch_size):
@@ -240,7 +245,7 @@ def build_conv_vae(latent_dim=40, filters=(16, 32), hidden_units=(512,), beta=1.
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class Autoencoder(keras.Model):
+class Autoencoder(_EncoderDecoderConfig, keras.Model):
     """A deterministic autoencoder: code = encoder(x), logits = decoder(code).
 
     Trained with ``fit`` on the Bernoulli reconstruction term alone (per-example sum over
@@ -282,20 +287,6 @@ class Autoencoder(keras.Model):
         """Decode each image's code; returns probabilities in the layout of ``x``."""
         codes = self.encode(x, batch_size=batch_size)
         return like_layout(self.decode(codes, batch_size=batch_size).reshape(-1, IMAGE_PIXELS), x)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "encoder": keras.saving.serialize_keras_object(self.encoder),
-            "decoder": keras.saving.serialize_keras_object(self.decoder),
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-        return cls(encoder, decoder, **config)
 
 
 def build_dense_autoencoder(latent_dim=40, hidden_units=(512,)):
