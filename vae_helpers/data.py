@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .validation import as_flat_images, check_positive_int, like_layout
+from .validation import as_flat_images, check_non_negative, check_positive_int, like_layout
 
 DATA_VARIABLE = "VAE_BOOK_DATA"
 MNIST_FILE = "mnist.npz"
@@ -96,8 +96,8 @@ def add_gaussian_noise(x, noise_factor, seed):
             f"noise_factor must be a number or an array of {len(flat)} numbers (one per image); "
             f"got shape {factors.shape}."
         )
-    if factors.ndim == 0 and not (np.isfinite(factors) and factors >= 0):
-        raise ValueError(f"noise_factor must be a finite number >= 0; got {noise_factor!r}.")
+    if factors.ndim == 0:
+        check_non_negative(noise_factor, "noise_factor")
     if not (np.all(np.isfinite(factors)) and np.all(factors >= 0)):
         raise ValueError(
             "noise_factor must hold finite numbers >= 0; "

@@ -21,17 +21,17 @@ from scipy import ndimage
 from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
 
 from .metrics import psnr
-from .validation import as_square_images, check_positive_int, check_same_length, like_layout
-
-
-def _non_negative(value, name):
-    if isinstance(value, bool) or not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
-    return float(value)
+from .validation import (
+    as_square_images,
+    check_non_negative,
+    check_positive_int,
+    check_same_length,
+    like_layout,
+)
 
 
 def _positive(value, name):
-    if _non_negative(value, name) == 0:
+    if check_non_negative(value, name) == 0:
         raise ValueError(f"{name} must be a finite number > 0; got {value!r}.")
     return float(value)
 
@@ -44,7 +44,7 @@ def _median(images, size):
 
 
 def _gaussian(images, sigma):
-    sigma = _non_negative(sigma, "sigma")
+    sigma = check_non_negative(sigma, "sigma")
     return ndimage.gaussian_filter(images, sigma=(0.0, sigma, sigma))
 
 

@@ -11,7 +11,13 @@ is 1, the range of the book's images.
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from .validation import IMAGE_SIDE, as_flat_images, as_square_images, check_same_length
+from .validation import (
+    IMAGE_SIDE,
+    as_flat_images,
+    as_square_images,
+    check_non_negative,
+    check_same_length,
+)
 
 DATA_RANGE = 1.0
 SSIM_WINDOW = 7  # scikit-image's default window, 7x7 pixels
@@ -92,8 +98,7 @@ def active_units(model, x, threshold=0.01, return_variances=False):
     flat = as_flat_images(x, "x")
     if len(flat) < 2:
         raise ValueError(f"x must hold at least two images to measure a variance; got {len(flat)}.")
-    if isinstance(threshold, bool) or not np.isfinite(threshold) or threshold < 0:
-        raise ValueError(f"threshold must be a finite number >= 0; got {threshold!r}.")
+    check_non_negative(threshold, "threshold")
     mean, _ = model.encode(flat)
     variances = np.var(mean.astype(np.float64), axis=0)
     count = int(np.count_nonzero(variances > threshold))

@@ -21,6 +21,7 @@ from .validation import (
     IMAGE_SIDE,
     as_flat_images,
     check_latents,
+    check_non_negative,
     check_positive_int,
     like_layout,
 )
@@ -111,8 +112,25 @@ def build_dense_decoder(latent_dim=40, hidden_units=(512,), name="decoder"):
     return keras.Model(inputs, logits, name=name)
 
 
-class _EncoderDecoderConfig:
-    """``get_config``/``from_config`` for a model made of ``encoder`` and ``decoder`` models."""
+class _EncoderDecoderModel:
+    """What ``VAE`` and ``Autoencoder`` share: NumPy decoding and reconstruction, and the
+    ``get_config``/``from_config`` of a model made of ``encoder`` and ``decoder`` models.
+    Subclasses define ``_codes(x, batch_size)``, the latent vector each image decodes from.
+    """
+
+    def decode(self, z, batch_size=1024):
+        """Return the pixel probabilities ``sigmoid(decoder(z))`` as ``(N, 28, 28)`` images."""
+        z = check_latents(z, self.latent_dim, "z")
+        (probabilities,) = _in_batches(self._probabilities, z, batch_size)
+        return probabilities.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+
+    def _probabilities(self, z):
+        return ops.sigmoid(self.decoder(z))
+
+    def reconstruct(self, x, batch_size=1024):
+        """Decode each image's code; returns probabilities in the layout of ``x``."""
+        codes = self._codes(x, batch_size)
+        return like_layout(self.decode(codes, batch_size=batch_size).reshape(-1, IMAGE_PIXELS), x)
 
     def get_config(self):
         return {
@@ -130,7 +148,7 @@ class _EncoderDecoderConfig:
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class VAE(_EncoderDecoderConfig, keras.Model):
+class VAE(_EncoderDecoderModel, keras.Model):
     """A VAE trained on the negative ELBO (in nats per image) with ``fit``.
 
     ``fit(x)`` reconstructs ``x``; ``fit(x_noisy, x_clean)`` scores reconstructions of the
@@ -144,8 +162,7 @@ class VAE(_EncoderDecoderConfig, keras.Model):
 
     def __init__(self, encoder, decoder, beta=1.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not np.isfinite(beta) or beta < 0:
-            raise ValueError(f"beta must be a finite number >= 0; got {beta!r}.")
+        check_non_negative(beta, "beta")
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
@@ -178,14 +195,8 @@ class VAE(_EncoderDecoderConfig, keras.Model):
         flat = as_flat_images(x, "x")
         return _in_batches(self.posterior, flat, batch_size)
 
-    def decode(self, z, batch_size=1024):
-        """Return the pixel probabilities ``sigmoid(decoder(z))`` as ``(N, 28, 28)`` images."""
-        return _decode_probabilities(self.decoder, z, self.latent_dim, batch_size)
-
-    def reconstruct(self, x, batch_size=1024):
-        """Decode each image's posterior mean; returns probabilities in the layout of ``x``."""
-        mean, _ = self.encode(x, batch_size=batch_size)
-        return like_layout(self.decode(mean, batch_size=batch_size).reshape(-1, IMAGE_PIXELS), x)
+    def _codes(self, x, batch_size):
+        return self.encode(x, batch_size=batch_size)[0]  # reconstruct from the posterior mean
 
     def sample(self, num_samples, seed=None, temperature=1.0):
         """Decode ``num_samples`` draws from the prior N(0, temperature**2 I) to images."""
@@ -223,13 +234,6 @@ def _in_batches(function, array, batch_size):
     return tuple(np.concatenate(column) for column in zip(*parts))
 
 
-def _decode_probabilities(decoder, z, latent_dim, batch_size):
-    """``sigmoid(decoder(z))`` in batches, as NumPy ``(N, 28, 28)`` images."""
-    z = check_latents(z, latent_dim, "z")
-    (probabilities,) = _in_batches(lambda batch: ops.sigmoid(decoder(batch)), z, batch_size)
-    return probabilities.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
-
-
 def build_dense_vae(latent_dim=40, hidden_units=(512,), beta=1.0, seed=None):
     """The book's dense VAE (784-512-``latent_dim`` by default, mirrored decoder)."""
     encoder = build_dense_encoder(latent_dim, hidden_units)
@@ -245,7 +249,7 @@ def build_conv_vae(latent_dim=40, filters=(16, 32), hidden_units=(512,), beta=1.
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class Autoencoder(_EncoderDecoderConfig, keras.Model):
+class Autoencoder(_EncoderDecoderModel, keras.Model):
     """A deterministic autoencoder: code = encoder(x), logits = decoder(code).
 
     Trained with ``fit`` on the Bernoulli reconstruction term alone (per-example sum over
@@ -279,14 +283,7 @@ class Autoencoder(_EncoderDecoderConfig, keras.Model):
         (codes,) = _in_batches(self.encoder, flat, batch_size)
         return codes
 
-    def decode(self, z, batch_size=1024):
-        """Return the pixel probabilities ``sigmoid(decoder(z))`` as ``(N, 28, 28)`` images."""
-        return _decode_probabilities(self.decoder, z, self.latent_dim, batch_size)
-
-    def reconstruct(self, x, batch_size=1024):
-        """Decode each image's code; returns probabilities in the layout of ``x``."""
-        codes = self.encode(x, batch_size=batch_size)
-        return like_layout(self.decode(codes, batch_size=batch_size).reshape(-1, IMAGE_PIXELS), x)
+    _codes = encode
 
 
 def build_dense_autoencoder(latent_dim=40, hidden_units=(512,)):

@@ -48,6 +48,13 @@ def check_positive_int(value, name):
     return int(value)
 
 
+def check_non_negative(value, name):
+    """Return ``value`` as a float if it is a finite number >= 0, else raise naming it."""
+    if isinstance(value, bool) or not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
+    return float(value)
+
+
 def check_same_length(first, second, first_name, second_name):
     """Raise a ``ValueError`` unless the two arrays hold the same number of examples."""
     if len(first) != len(second):
