@@ -1,4 +1,4 @@
-"""Tested helpers for the VAE book: data, models, losses, metrics, denoisers, plots, widgets."""
+"""Tested helpers for the VAE book: data, models, losses, metrics, embeddings, plots, widgets."""
 
 from .config import by_mode, is_quick, run_mode, runtime_summary, seed_everything
 from .data import (
@@ -10,6 +10,7 @@ from .data import (
 )
 from .demos import shows_error
 from .denoisers import DENOISERS, Tuning, denoise_images, denoiser_defaults, tune_denoiser
+from .embedding import encode_dataset, evaluate_embedding
 from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence, monte_carlo_kl
 from .metrics import active_units, psnr, ssim
 from .models import (
@@ -27,6 +28,7 @@ from .plotting import (
     plot_denoised_images,
     plot_denoiser_comparison,
     plot_denoising_sweep,
+    plot_embeddings,
     plot_image_grid,
     plot_image_rows,
     plot_posterior_samples,
@@ -59,6 +61,8 @@ __all__ = [
     "denoise_images",
     "denoiser_defaults",
     "denoising_explorer",
+    "encode_dataset",
+    "evaluate_embedding",
     "is_quick",
     "kl_divergence",
     "kl_explorer",
@@ -67,6 +71,7 @@ __all__ = [
     "plot_denoised_images",
     "plot_denoiser_comparison",
     "plot_denoising_sweep",
+    "plot_embeddings",
     "plot_image_grid",
     "plot_image_rows",
     "plot_posterior_samples",

@@ -254,3 +254,41 @@ def plot_posterior_vs_prior(mean, log_var, ax=None):
     ax.set_ylabel("density")
     ax.legend(loc="upper right")
     return ax.figure
+
+
+def plot_embeddings(embeddings, labels, title=None, point_size=2.0):
+    """Scatter 2-d embeddings side by side, each point coloured by its digit, one legend.
+
+    ``embeddings`` maps a panel title to an ``(N, 2)`` array (e.g. a method's embedding of
+    the test images); ``labels`` holds the N digits (any integer class labels).
+    """
+    if not embeddings:
+        raise ValueError("embeddings must map at least one title to an (N, 2) array; got none.")
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be a 1-d array; got shape {labels.shape}.")
+    points = {}
+    for name, embedding in embeddings.items():
+        array = np.asarray(embedding, dtype=np.float32)
+        if array.ndim != 2 or array.shape[1] != 2:
+            raise ValueError(f"embeddings[{name!r}] must have shape (N, 2); got {array.shape}.")
+        check_same_length(array, labels, f"embeddings[{name!r}]", "labels")
+        points[name] = array
+    classes = np.unique(labels)
+    colours = plt.get_cmap("tab10" if len(classes) <= 10 else "tab20")
+    fig, axes = plt.subplots(1, len(points), figsize=(3.6 * len(points), 3.8), squeeze=False)
+    for axis, (name, array) in zip(axes[0], points.items()):
+        for index, label in enumerate(classes):
+            chosen = labels == label
+            axis.scatter(
+                *array[chosen].T, s=point_size, color=colours(index), label=str(label), lw=0
+            )
+        axis.set_title(name)
+        axis.set_xticks([])
+        axis.set_yticks([])
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="center right", title="digit", markerscale=10 / point_size**0.5)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0, 0.93, 1))
+    return fig

@@ -1,0 +1,146 @@
+"""Encoding images to latent vectors, and the Parametric UMAP protocol's scores."""
+
+import numpy as np
+import pytest
+
+import vae_helpers as vh
+
+
+def _clusters(num_per_class=40, dims=3, spread=0.01, seed=0):
+    """Four tight, far-apart Gaussian clusters and their labels."""
+    rng = np.random.default_rng(seed)
+    centres = 10.0 * np.eye(4, dims)
+    labels = np.repeat(np.arange(4), num_per_class)
+    return centres[labels] + spread * rng.standard_normal((len(labels), dims)), labels
+
+
+def _images_for(points):
+    """Images in [0, 1] whose first pixels hold the points (the rest zero)."""
+    images = np.zeros((len(points), 784), dtype=np.float32)
+    scaled = (points - points.min()) / (points.max() - points.min())
+    images[:, : points.shape[1]] = scaled
+    return images
+
+
+def test_knn_accuracy_is_one_on_well_separated_clusters():
+    train, train_labels = _clusters(seed=0)
+    test, test_labels = _clusters(seed=1)
+    row = vh.evaluate_embedding(train, train_labels, test, test_labels, _images_for(test))
+    assert row["1-NN accuracy"] == 1.0
+    assert row["5-NN accuracy"] == 1.0
+    assert row["silhouette"] > 0.99
+
+
+def test_knn_accuracy_is_at_chance_when_labels_are_shuffled():
+    train, train_labels = _clusters(num_per_class=100, seed=0)
+    test, test_labels = _clusters(num_per_class=100, seed=1)
+    shuffled = np.random.default_rng(2).permutation(train_labels)
+    row = vh.evaluate_embedding(train, shuffled, test, test_labels, _images_for(test))
+    assert 0.1 < row["5-NN accuracy"] < 0.45
+
+
+def test_trustworthiness_of_an_identity_embedding_is_one():
+    images = np.random.default_rng(0).random((60, 784), dtype=np.float32)
+    labels = np.arange(60) % 3
+    row = vh.evaluate_embedding(images, labels, images, labels, images.reshape(-1, 28, 28))
+    assert row["trustworthiness"] == pytest.approx(1.0)
+    assert row["1-NN accuracy"] == 1.0
+
+
+def test_trustworthiness_of_a_random_embedding_is_lower():
+    images = np.random.default_rng(0).random((200, 784), dtype=np.float32)
+    labels = np.arange(200) % 2
+    noise = np.random.default_rng(1).standard_normal((200, 2))
+    row = vh.evaluate_embedding(noise, labels, noise, labels, images)
+    assert row["trustworthiness"] < 0.7
+
+
+def test_subsample_bounds_the_points_scored_and_neighbors_name_the_columns():
+    train, train_labels = _clusters(seed=0)
+    test, test_labels = _clusters(seed=1)
+    row = vh.evaluate_embedding(
+        train, train_labels, test, test_labels, _images_for(test), neighbors=(3,), subsample=50
+    )
+    assert list(row) == ["3-NN accuracy", "trustworthiness", "silhouette"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"train_labels": np.zeros(5)}, "train_labels must be a 1-d array of 160"),
+        ({"test_images": np.zeros((10, 784))}, "same number of images"),
+        ({"test_embedding": np.zeros((160, 2))}, "same number of dimensions"),
+        ({"neighbors": (0,)}, "neighbors must be a positive integer"),
+        ({"neighbors": (500,)}, "at most the 160 training points"),
+        ({"trustworthiness_neighbors": 100}, "below half"),
+        ({"test_embedding": np.full((160, 3), np.nan)}, "must be finite"),
+        ({"test_images": np.full((160, 784), 2.0)}, r"values in \[0, 1\]"),
+    ],
+)
+def test_evaluate_embedding_rejects_bad_inputs_with_clear_messages(change, message):
+    train, train_labels = _clusters(seed=0)
+    test, test_labels = _clusters(seed=1)
+    arguments = {
+        "train_embedding": train,
+        "train_labels": train_labels,
+        "test_embedding": test,
+        "test_labels": test_labels,
+        "test_images": _images_for(test),
+        **change,
+    }
+    with pytest.raises(ValueError, match=message):
+        vh.evaluate_embedding(**arguments)
+
+
+def test_encode_dataset_returns_posterior_means_in_any_layout(trained_tiny_vae, prototype_digits):
+    mean, _ = trained_tiny_vae.encode(prototype_digits)
+    for layout in (prototype_digits, prototype_digits.reshape(-1, 28, 28, 1)):
+        codes = vh.encode_dataset(trained_tiny_vae, layout, batch_size=50)
+        assert codes.shape == (256, 2)
+        np.testing.assert_allclose(codes, mean, rtol=1e-5, atol=1e-6)
+
+
+def test_encode_dataset_samples_around_the_means_repeatably(trained_tiny_vae, prototype_digits):
+    mean, log_var = trained_tiny_vae.encode(prototype_digits)
+    first = vh.encode_dataset(trained_tiny_vae, prototype_digits, sample=True, seed=4)
+    again = vh.encode_dataset(trained_tiny_vae, prototype_digits, sample=True, seed=4)
+    other = vh.encode_dataset(trained_tiny_vae, prototype_digits, sample=True, seed=5)
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, other)
+    standardised = (first - mean) / np.exp(0.5 * log_var)
+    assert abs(standardised.mean()) < 0.2
+    assert standardised.std() == pytest.approx(1.0, abs=0.15)
+
+
+def test_encode_dataset_returns_an_autoencoders_codes(prototype_digits):
+    autoencoder = vh.build_dense_autoencoder(latent_dim=3, hidden_units=(16,))
+    codes = vh.encode_dataset(autoencoder, prototype_digits.reshape(-1, 28, 28))
+    np.testing.assert_allclose(codes, autoencoder.encode(prototype_digits), rtol=1e-5)
+    with pytest.raises(ValueError, match="deterministic"):
+        vh.encode_dataset(autoencoder, prototype_digits, sample=True)
+
+
+def test_encode_dataset_rejects_other_models_and_bad_images(tiny_vae):
+    with pytest.raises(TypeError, match="VAE or Autoencoder"):
+        vh.encode_dataset(object(), np.zeros((2, 784)))
+    with pytest.raises(ValueError, match=r"x must have shape"):
+        vh.encode_dataset(tiny_vae, np.zeros((2, 10)))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        vh.encode_dataset(tiny_vae, np.zeros((2, 784)), batch_size=0)
+
+
+def test_plot_embeddings_draws_one_panel_per_method_and_one_legend_entry_per_digit():
+    points, labels = _clusters()
+    fig = vh.plot_embeddings({"a": points[:, :2], "b": points[:, 1:]}, labels, title="t")
+    assert [axis.get_title() for axis in fig.axes] == ["a", "b"]
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["0", "1", "2", "3"]
+
+
+def test_plot_embeddings_rejects_wrong_shapes():
+    points, labels = _clusters()
+    with pytest.raises(ValueError, match=r"must have shape \(N, 2\)"):
+        vh.plot_embeddings({"a": points}, labels)
+    with pytest.raises(ValueError, match="same number"):
+        vh.plot_embeddings({"a": points[:10, :2]}, labels)
+    with pytest.raises(ValueError, match="at least one"):
+        vh.plot_embeddings({}, labels)
