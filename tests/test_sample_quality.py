@@ -69,3 +69,9 @@ def test_score_samples_returns_the_four_scores(images):
     assert np.isnan(vh.score_samples(classifier, images, features)["label_accuracy"])
     with pytest.raises(ValueError, match=r"labels must hold one requested digit per image"):
         vh.score_samples(classifier, images, features, labels=predicted[:3])
+
+
+def test_frechet_distance_copes_with_dead_features(gaussian_features):
+    dead = np.column_stack([gaussian_features, np.zeros(len(gaussian_features))])
+    assert vh.frechet_distance(dead, dead) == pytest.approx(0.0, abs=1e-6)
+    assert vh.frechet_distance(dead, dead + 1.0) == pytest.approx(4.0, rel=1e-6)

@@ -10,11 +10,14 @@ penultimate-layer features of the samples and of real images: the recipe of FID
 so its values are comparable only with each other, not with published FIDs.
 """
 
+import warnings
+
 import keras
 import numpy as np
 from keras import layers
 from scipy import linalg
 
+from .models import _in_batches
 from .validation import IMAGE_PIXELS, IMAGE_SIDE, as_flat_images
 
 FEATURES_LAYER = "features"
@@ -49,7 +52,7 @@ def classifier_outputs(classifier, x, batch_size=1024):
     both = keras.Model(
         classifier.inputs, [classifier.outputs[0], classifier.get_layer(FEATURES_LAYER).output]
     )
-    logits, features = both.predict(flat, batch_size=batch_size, verbose=0)
+    logits, features = _in_batches(both, flat, batch_size)
     logits = logits - logits.max(axis=1, keepdims=True)
     probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     return probabilities, features
@@ -71,7 +74,8 @@ def frechet_distance(features_a, features_b):
     """Fréchet distance between Gaussians fitted to two feature sets (rows are samples).
 
     ``|mu_a - mu_b|^2 + tr(S_a + S_b - 2 (S_a S_b)^(1/2))``, with the matrix square root
-    from ``scipy.linalg.sqrtm``; its tiny imaginary parts (rounding) are discarded.
+    from ``scipy.linalg.sqrtm``; its tiny imaginary parts (rounding) are discarded. Features
+    that never vary (dead ReLUs) make the covariances singular, which ``sqrtm`` handles.
     """
     a = _feature_matrix(features_a, "features_a")
     b = _feature_matrix(features_b, "features_b")
@@ -83,10 +87,12 @@ def frechet_distance(features_a, features_b):
     mean_a, mean_b = a.mean(axis=0), b.mean(axis=0)
     cov_a = np.atleast_2d(np.cov(a, rowvar=False))
     cov_b = np.atleast_2d(np.cov(b, rowvar=False))
-    root = linalg.sqrtm(cov_a @ cov_b)
-    if not np.all(np.isfinite(root)):  # singular product: nudge both covariances
-        offset = 1e-6 * np.eye(len(cov_a))
-        root = linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
+    with warnings.catch_warnings():  # dead (always-zero) features make the product singular
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        root = linalg.sqrtm(cov_a @ cov_b)
+        if not np.all(np.isfinite(root)):  # nudge both covariances off singularity
+            offset = 1e-6 * np.eye(len(cov_a))
+            root = linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
     distance = np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a + cov_b - 2.0 * np.real(root))
     return float(max(distance, 0.0))
 
