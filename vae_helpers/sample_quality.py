@@ -50,7 +50,7 @@ def classifier_outputs(classifier, x, batch_size=1024):
     """
     flat = as_flat_images(x, "x")
     both = keras.Model(
-        classifier.inputs, [classifier.outputs[0], classifier.get_layer(FEATURES_LAYER).output]
+        classifier.inputs[0], [classifier.outputs[0], classifier.get_layer(FEATURES_LAYER).output]
     )
     logits, features = _in_batches(both, flat, batch_size)
     logits = logits - logits.max(axis=1, keepdims=True)
