@@ -87,6 +87,12 @@ def _chapter_title(chapter):
     return re.match(r"#\s+(.+)", heading).group(1).strip()
 
 
+def _figure_cells(chapter):
+    """Code cells that declare a figure (alt text in their metadata)."""
+    notebook = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
+    return [cell for cell in notebook.cells if cell.metadata.get("mystnb", {}).get("image")]
+
+
 def _open(browser, url):
     browser.get(url)
     # Scroll through the page so lazily loaded images load, then wait until all have.
@@ -140,6 +146,11 @@ def test_chapter_page_renders_for_a_reader(site, browser, chapter):
         ".filter(i => !i.alt || i.alt.endsWith('.png')).map(i => i.currentSrc);"
     )
     assert not unlabelled, f"figures without alt text: {unlabelled}"
+    figures = browser.execute_script("return document.querySelectorAll('.cell_output img').length;")
+    expected = len(_figure_cells(chapter))
+    assert figures >= expected, (
+        f"{chapter} shows {figures} figures, its notebook declares {expected}"
+    )
     broken = [src for src, width in images if width == 0 and urlparse(src).hostname == "127.0.0.1"]
     assert not broken, f"images that did not load: {broken}"
 

@@ -55,3 +55,12 @@ def test_old_keras_traps_only_appear_where_an_error_is_shown(path):
     for cell in _code_cells(path):
         used = [trap for trap in OLD_TRAPS if trap in cell.source]
         assert not used or _shows_an_error(cell), f"{used} outside a cell that shows its error"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
+def test_every_figure_cell_carries_its_figure(path):
+    """A cell with figure alt text must have an image output (none: run without inline plots)."""
+    for cell in _code_cells(path):
+        if cell.metadata.get("mystnb", {}).get("image"):
+            kinds = {kind for out in cell.outputs for kind in out.get("data", {})}
+            assert "image/png" in kinds, f"no figure from: {cell.source[:80]}"

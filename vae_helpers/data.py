@@ -13,7 +13,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .validation import as_flat_images, check_non_negative, check_positive_int, like_layout
+from .validation import (
+    as_flat_images,
+    check_non_negative,
+    check_positive_int,
+    check_same_length,
+    like_layout,
+)
 
 DATA_VARIABLE = "VAE_BOOK_DATA"
 MNIST_FILE = "mnist.npz"
@@ -120,27 +126,40 @@ def binarize(x, seed):
     return like_layout((rng.random(flat.shape, dtype=np.float32) < flat).astype(np.float32), x)
 
 
-def binarized_dataset(x, batch_size, seed, shuffle=True):
+def binarized_dataset(x, batch_size, seed, shuffle=True, labels=None):
     """A ``tf.data`` pipeline that re-binarises ``x`` in every epoch (dynamic binarisation).
 
     Yields float32 ``(batch, 784)`` batches; ``x`` is any accepted image layout in [0, 1].
+    With ``labels`` (one integer per image), yields ``((images, labels),)`` instead, the
+    input a conditional model's ``fit`` expects, shuffled together.
     Each epoch reshuffles (when ``shuffle``) and draws fresh pixels, reproducibly from ``seed``.
     """
     flat = as_flat_images(x, "x")
     batch_size = check_positive_int(batch_size, "batch_size")
-    images = tf.data.Dataset.from_tensor_slices(flat)
+    if labels is None:
+        examples = tf.data.Dataset.from_tensor_slices(flat)
+    else:
+        labels = np.asarray(labels)
+        check_same_length(flat, labels, "x", "labels")
+        examples = tf.data.Dataset.from_tensor_slices((flat, labels))
     if shuffle:
-        images = images.shuffle(len(flat), seed=seed, reshuffle_each_iteration=True)
-    images = images.batch(batch_size)
+        examples = examples.shuffle(len(flat), seed=seed, reshuffle_each_iteration=True)
+    examples = examples.batch(batch_size)
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+
+    def draw(batch, pair):
+        return tf.cast(tf.random.stateless_uniform(tf.shape(batch), seed=pair) < batch, tf.float32)
+
+    if labels is None:
+        binarise = draw
+    else:
+
+        def binarise(batch, pair):
+            images, batch_labels = batch
+            return ((draw(images, pair), batch_labels),)
+
     return (
-        tf.data.Dataset.zip(images, seeds)
-        .map(
-            lambda batch, pair: tf.cast(
-                tf.random.stateless_uniform(tf.shape(batch), seed=pair) < batch, tf.float32
-            ),
-            num_parallel_calls=tf.data.AUTOTUNE,
-            deterministic=True,
-        )
+        tf.data.Dataset.zip(examples, seeds)
+        .map(binarise, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         .prefetch(tf.data.AUTOTUNE)
     )

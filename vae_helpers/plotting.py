@@ -9,6 +9,7 @@ import numpy as np
 from scipy import stats
 
 from .data import add_gaussian_noise
+from .generation import normal_grid
 from .losses import kl_divergence
 from .metrics import psnr
 from .validation import (
@@ -254,6 +255,41 @@ def plot_posterior_vs_prior(mean, log_var, ax=None):
     ax.set_ylabel("density")
     ax.legend(loc="upper right")
     return ax.figure
+
+
+def plot_latent_manifold(model, grid_size=15, x=None, labels=None):
+    """Decode a 2-d VAE's latent plane on the inverse-CDF grid, as one tiled picture.
+
+    The grid is :func:`~vae_helpers.generation.normal_grid`: evenly spaced in prior
+    probability, so the axes show Phi(z), the Normal CDF of each coordinate. With images
+    ``x`` (``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``), their encoded means are
+    overlaid at Phi(mean), coloured by ``labels`` when given.
+    """
+    if model.latent_dim != 2:
+        raise ValueError(f"model must have a 2-d latent space; got latent_dim={model.latent_dim}.")
+    grid_size = check_positive_int(grid_size, "grid_size")
+    tiles = model.decode(normal_grid(grid_size)).reshape(grid_size, grid_size, 28, 28)
+    picture = tiles.transpose(0, 2, 1, 3).reshape(grid_size * 28, grid_size * 28)
+    fig, ax = plt.subplots(figsize=(7.5, 7))
+    ax.imshow(picture, cmap="gray", vmin=0.0, vmax=1.0, extent=(0, 1, 0, 1))
+    if x is not None:
+        mean, _ = model.encode(x)
+        position = stats.norm.cdf(mean)
+        colours = None if labels is None else np.asarray(labels)
+        points = ax.scatter(position[:, 0], position[:, 1], c=colours, cmap="tab10", s=3, alpha=0.5)
+        if labels is not None:
+            fig.colorbar(points, ax=ax, label="digit", ticks=range(10), fraction=0.04)
+    ax.set_xlabel(r"$\Phi(z_1)$")
+    ax.set_ylabel(r"$\Phi(z_2)$")
+    ax.set_title(f"decoded {grid_size}x{grid_size} inverse-CDF grid")
+    fig.tight_layout()
+    return fig
+
+
+def plot_temperature_rows(model, temperatures, num_images=10, seed=0):
+    """One row of prior samples per temperature, the same draws scaled by each temperature."""
+    rows = [model.sample(num_images, seed=seed, temperature=float(t)) for t in temperatures]
+    return _image_rows(rows, [f"T = {float(t):g}" for t in temperatures])
 
 
 def plot_embeddings(embeddings, labels, title=None, point_size=2.0):

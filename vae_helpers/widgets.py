@@ -2,7 +2,9 @@
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import numpy as np
 
+from .conditional import ConditionalVAE
 from .plotting import plot_denoising_sweep, plot_posterior_vs_prior
 from .validation import as_flat_images
 
@@ -46,3 +48,39 @@ def denoising_explorer(x_clean, denoisers, noise_factor=0.2, index=0, max_noise=
             value=index, min=0, max=count - 1, description="digit (index)"
         ),
     )
+
+
+def latent_explorer(model, span=3.0, digit=0):
+    """Sliders for each latent coordinate of a 2-d model, redrawing the decoded digit.
+
+    For a :class:`~vae_helpers.conditional.ConditionalVAE` a digit picker is added and the
+    sliders set the style; for a plain ``VAE`` they pick the point of the latent plane.
+    Sliders run over [-span, span], the prior's bulk for span 3.
+    """
+    if model.latent_dim > 4:
+        raise ValueError(
+            f"model must have at most 4 latent dimensions (one slider each); "
+            f"got latent_dim={model.latent_dim}."
+        )
+    conditional = isinstance(model, ConditionalVAE)
+
+    def redraw(**values):
+        z = np.array([[values[f"z{i + 1}"] for i in range(model.latent_dim)]], np.float32)
+        image = model.decode(z, [values["digit"]])[0] if conditional else model.decode(z)[0]
+        fig, ax = plt.subplots(figsize=(2.5, 2.5))
+        ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
+        ax.axis("off")
+        ax.set_title(", ".join(f"{key} = {value:g}" for key, value in values.items()), fontsize=8)
+        plt.show()
+
+    controls = {
+        f"z{i + 1}": widgets.FloatSlider(
+            value=0.0, min=-span, max=span, step=0.1, description=f"z{i + 1}"
+        )
+        for i in range(model.latent_dim)
+    }
+    if conditional:
+        controls["digit"] = widgets.Dropdown(
+            options=list(range(10)), value=digit, description="digit"
+        )
+    return widgets.interactive(redraw, **controls)
