@@ -1,12 +1,24 @@
-"""Tested helpers for the VAE book: data, models, losses, metrics, denoisers, plots, widgets."""
+"""Tested helpers for the VAE book: data, models, losses, metrics, denoisers, anomaly scores,
+plots, widgets."""
 
+from .anomaly import (
+    SCORE_NAMES,
+    anomaly_scores,
+    auroc,
+    auroc_table,
+    detection_report,
+    elbo_terms,
+    threshold_at_percentile,
+)
 from .config import by_mode, is_quick, run_mode, runtime_summary, seed_everything
 from .data import (
     ChecksumError,
     add_gaussian_noise,
     binarize,
     binarized_dataset,
+    load_fashion_mnist,
     load_mnist,
+    one_class_split,
 )
 from .demos import shows_error
 from .denoisers import DENOISERS, Tuning, denoise_images, denoiser_defaults, tune_denoiser
@@ -31,13 +43,17 @@ from .plotting import (
     plot_image_rows,
     plot_posterior_samples,
     plot_posterior_vs_prior,
+    plot_ranked_images,
     plot_reconstructions,
+    plot_roc_curves,
+    plot_threshold_decision,
     plot_training_curves,
 )
-from .widgets import denoising_explorer, kl_explorer
+from .widgets import denoising_explorer, kl_explorer, threshold_explorer
 
 __all__ = [
     "DENOISERS",
+    "SCORE_NAMES",
     "VAE",
     "Autoencoder",
     "ChecksumError",
@@ -45,6 +61,9 @@ __all__ = [
     "active_units",
     "Tuning",
     "add_gaussian_noise",
+    "anomaly_scores",
+    "auroc",
+    "auroc_table",
     "bernoulli_nll",
     "binarize",
     "binarized_dataset",
@@ -59,11 +78,15 @@ __all__ = [
     "denoise_images",
     "denoiser_defaults",
     "denoising_explorer",
+    "detection_report",
+    "elbo_terms",
     "is_quick",
     "kl_divergence",
     "kl_explorer",
+    "load_fashion_mnist",
     "load_mnist",
     "monte_carlo_kl",
+    "one_class_split",
     "plot_denoised_images",
     "plot_denoiser_comparison",
     "plot_denoising_sweep",
@@ -71,7 +94,10 @@ __all__ = [
     "plot_image_rows",
     "plot_posterior_samples",
     "plot_posterior_vs_prior",
+    "plot_ranked_images",
     "plot_reconstructions",
+    "plot_roc_curves",
+    "plot_threshold_decision",
     "plot_training_curves",
     "psnr",
     "run_mode",
@@ -79,5 +105,7 @@ __all__ = [
     "seed_everything",
     "shows_error",
     "ssim",
+    "threshold_at_percentile",
+    "threshold_explorer",
     "tune_denoiser",
 ]

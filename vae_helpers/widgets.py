@@ -2,8 +2,9 @@
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import numpy as np
 
-from .plotting import plot_denoising_sweep, plot_posterior_vs_prior
+from .plotting import plot_denoising_sweep, plot_posterior_vs_prior, plot_threshold_decision
 from .validation import as_flat_images
 
 
@@ -44,5 +45,32 @@ def denoising_explorer(x_clean, denoisers, noise_factor=0.2, index=0, max_noise=
         ),
         index=widgets.BoundedIntText(
             value=index, min=0, max=count - 1, description="digit (index)"
+        ),
+    )
+
+
+def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
+    """A threshold slider redrawing :func:`~vae_helpers.plotting.plot_threshold_decision`.
+
+    ``x`` holds the images (any accepted layout, values in [0, 1]), ``is_anomaly`` their
+    truth (1 anomaly, 0 normal) and ``scores`` one score each (higher = more anomalous); the
+    slider starts at ``threshold`` and spans the scores' 1st to 99.9th percentile.
+    """
+    low, high = np.percentile(np.asarray(scores, dtype=np.float64), [1.0, 99.9])
+    low, high = float(min(low, threshold)), float(max(high, threshold))
+
+    def redraw(threshold):
+        plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=num_images)
+        plt.show()
+
+    return widgets.interactive(
+        redraw,
+        threshold=widgets.FloatSlider(
+            value=float(threshold),
+            min=low,
+            max=high,
+            step=(high - low) / 200,
+            description="threshold",
+            continuous_update=False,
         ),
     )
