@@ -1,20 +1,67 @@
-"""Tested helpers for the VAE book: data, models, losses, metrics, embeddings, plots, widgets."""
+"""Tested helpers for the VAE book: data, models, losses, metrics, denoisers, generation,
+embeddings, anomaly scores, plots and widgets."""
 
-from .conditional import ConditionalVAE, build_conditional_vae, check_labels
-from .config import by_mode, is_quick, run_mode, runtime_summary, seed_everything
+from .anomaly import (
+    SCORE_NAMES,
+    anomaly_scores,
+    auroc,
+    auroc_table,
+    detection_report,
+    elbo_terms,
+    threshold_at_percentile,
+)
+from .conditional import (
+    ConditionalVAE,
+    build_conditional_vae,
+    check_labels,
+)
+from .config import (
+    by_mode,
+    is_quick,
+    run_mode,
+    runtime_summary,
+    seed_everything,
+)
 from .data import (
     ChecksumError,
     add_gaussian_noise,
     binarize,
     binarized_dataset,
+    load_fashion_mnist,
     load_mnist,
+    one_class_split,
 )
-from .demos import shows_error
-from .denoisers import DENOISERS, Tuning, denoise_images, denoiser_defaults, tune_denoiser
-from .embedding import encode_dataset, evaluate_embedding
-from .generation import lerp, normal_grid, normal_quantiles, slerp
-from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence, monte_carlo_kl
-from .metrics import active_units, psnr, ssim
+from .demos import (
+    shows_error,
+)
+from .denoisers import (
+    DENOISERS,
+    Tuning,
+    denoise_images,
+    denoiser_defaults,
+    tune_denoiser,
+)
+from .embedding import (
+    encode_dataset,
+    evaluate_embedding,
+)
+from .generation import (
+    lerp,
+    normal_grid,
+    normal_quantiles,
+    slerp,
+)
+from .losses import (
+    bernoulli_nll,
+    importance_weighted_nll,
+    kl_divergence,
+    monte_carlo_kl,
+)
+from .metrics import (
+    active_units,
+    psnr,
+    ssim,
+)
 from .models import (
     VAE,
     Autoencoder,
@@ -36,8 +83,11 @@ from .plotting import (
     plot_latent_manifold,
     plot_posterior_samples,
     plot_posterior_vs_prior,
+    plot_ranked_images,
     plot_reconstructions,
+    plot_roc_curves,
     plot_temperature_rows,
+    plot_threshold_decision,
     plot_training_curves,
 )
 from .sample_quality import (
@@ -47,18 +97,23 @@ from .sample_quality import (
     frechet_distance,
     score_samples,
 )
-from .widgets import denoising_explorer, kl_explorer, latent_explorer
+from .widgets import (
+    denoising_explorer,
+    kl_explorer,
+    latent_explorer,
+    threshold_explorer,
+)
 
 __all__ = [
-    "Autoencoder",
-    "ChecksumError",
-    "ConditionalVAE",
     "DENOISERS",
-    "Sampling",
-    "Tuning",
+    "SCORE_NAMES",
     "VAE",
     "active_units",
     "add_gaussian_noise",
+    "anomaly_scores",
+    "auroc",
+    "auroc_table",
+    "Autoencoder",
     "bernoulli_nll",
     "binarize",
     "binarized_dataset",
@@ -72,11 +127,15 @@ __all__ = [
     "build_mnist_classifier",
     "by_mode",
     "check_labels",
+    "ChecksumError",
     "class_histogram_entropy",
     "classifier_outputs",
+    "ConditionalVAE",
     "denoise_images",
     "denoiser_defaults",
     "denoising_explorer",
+    "detection_report",
+    "elbo_terms",
     "encode_dataset",
     "evaluate_embedding",
     "frechet_distance",
@@ -86,10 +145,12 @@ __all__ = [
     "kl_explorer",
     "latent_explorer",
     "lerp",
+    "load_fashion_mnist",
     "load_mnist",
     "monte_carlo_kl",
     "normal_grid",
     "normal_quantiles",
+    "one_class_split",
     "plot_denoised_images",
     "plot_denoiser_comparison",
     "plot_denoising_sweep",
@@ -99,16 +160,23 @@ __all__ = [
     "plot_latent_manifold",
     "plot_posterior_samples",
     "plot_posterior_vs_prior",
+    "plot_ranked_images",
     "plot_reconstructions",
+    "plot_roc_curves",
     "plot_temperature_rows",
+    "plot_threshold_decision",
     "plot_training_curves",
     "psnr",
     "run_mode",
     "runtime_summary",
+    "Sampling",
     "score_samples",
     "seed_everything",
     "shows_error",
     "slerp",
     "ssim",
+    "threshold_at_percentile",
+    "threshold_explorer",
     "tune_denoiser",
+    "Tuning",
 ]

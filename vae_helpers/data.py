@@ -1,10 +1,13 @@
-"""MNIST loading, noise and binarisation.
+"""MNIST and Fashion-MNIST loading, one-class splits, noise and binarisation.
 
 :func:`load_mnist` goes through ``keras.datasets.mnist`` (download and sha256 check by Keras).
 Offline, set ``VAE_BOOK_DATA`` to a folder holding Keras' own ``mnist.npz``; the file is then
-read from there after the same sha256 check.
+read from there after the same sha256 check. :func:`load_fashion_mnist` does the same with
+``keras.datasets.fashion_mnist`` and, offline, the four published ``.gz`` files in the
+``fashion-mnist`` subfolder of that folder.
 """
 
+import gzip
 import hashlib
 import os
 from pathlib import Path
@@ -14,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from .validation import (
+    IMAGE_SIDE,
     as_flat_images,
     check_non_negative,
     check_positive_int,
@@ -25,6 +29,20 @@ DATA_VARIABLE = "VAE_BOOK_DATA"
 MNIST_FILE = "mnist.npz"
 # The checksum keras.datasets.mnist pins for mnist.npz (a test checks the two agree).
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+FASHION_FOLDER = "fashion-mnist"
+# The sha256 of each file Fashion-MNIST publishes (their md5s are in its README).
+# The order is the one load_fashion_mnist unpacks: train images, train labels, test ones.
+FASHION_SHA256 = {
+    "train-images-idx3-ubyte.gz": (
+        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"
+    ),
+    "train-labels-idx1-ubyte.gz": (
+        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"
+    ),
+    "t10k-images-idx3-ubyte.gz": "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+    "t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+}
+NUM_CLASSES = 10
 
 
 class ChecksumError(ValueError):
@@ -60,13 +78,13 @@ def offline_file(file_name, sha256):
     return path
 
 
-def _download_mnist():
+def _download(dataset, what):
     try:
-        return keras.datasets.mnist.load_data()
+        return getattr(keras.datasets, dataset).load_data()
     except Exception as error:  # Keras raises a bare Exception for fetch failures.
         raise RuntimeError(
-            f"Could not download {MNIST_FILE} through keras.datasets.mnist ({error}). "
-            f"Offline, set {DATA_VARIABLE} to a folder that holds {MNIST_FILE}."
+            f"Could not download {what} through keras.datasets.{dataset} ({error}). "
+            f"Offline, set {DATA_VARIABLE} to a folder that holds {what}."
         ) from error
 
 
@@ -81,12 +99,60 @@ def load_mnist():
     """
     path = offline_file(MNIST_FILE, MNIST_SHA256)
     if path is None:
-        (x_train, y_train), (x_test, y_test) = _download_mnist()
+        (x_train, y_train), (x_test, y_test) = _download("mnist", MNIST_FILE)
     else:
         with np.load(path, allow_pickle=False) as arrays:
             x_train, y_train = arrays["x_train"], arrays["y_train"]
             x_test, y_test = arrays["x_test"], arrays["y_test"]
     return _scale(x_train, y_train), _scale(x_test, y_test)
+
+
+def _read_idx(file_name):
+    """One verified, gzipped IDX file of the offline Fashion-MNIST as uint8, or None."""
+    path = offline_file(f"{FASHION_FOLDER}/{file_name}", FASHION_SHA256[file_name])
+    if path is None:
+        return None
+    images = "images" in file_name
+    with gzip.open(path, "rb") as handle:  # IDX headers: 16 bytes for images, 8 for labels
+        values = np.frombuffer(handle.read(), dtype=np.uint8, offset=16 if images else 8)
+    return values.reshape(-1, IMAGE_SIDE, IMAGE_SIDE) if images else values
+
+
+def load_fashion_mnist():
+    """Return Fashion-MNIST as ``(x_train, y_train), (x_test, y_test)``, scaled like MNIST.
+
+    Images are float32 in [0, 1] with shape ``(N, 28, 28)``; labels are int64 classes 0-9.
+    Offline, the four ``.gz`` files are read from ``$VAE_BOOK_DATA/fashion-mnist/``.
+    """
+    arrays = [_read_idx(file_name) for file_name in FASHION_SHA256]
+    if arrays[0] is None:
+        (x_train, y_train), (x_test, y_test) = _download(
+            "fashion_mnist", f"{FASHION_FOLDER}/ with the four Fashion-MNIST .gz files"
+        )
+    else:
+        x_train, y_train, x_test, y_test = arrays
+    return _scale(x_train, y_train), _scale(x_test, y_test)
+
+
+def one_class_split(x, y, digit):
+    """Return the images of ``x`` whose label in ``y`` is ``digit`` (one class, for training).
+
+    ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1] and keeps its
+    layout; ``y`` holds N integer labels; ``digit`` is an int from 0 to 9.
+    """
+    flat = as_flat_images(x, "x")
+    labels = np.asarray(y)
+    if labels.shape != (len(flat),):
+        raise ValueError(
+            f"y must hold one label per image, shape ({len(flat)},); got {labels.shape}."
+        )
+    if (
+        isinstance(digit, bool)
+        or not isinstance(digit, (int, np.integer))
+        or not 0 <= digit < NUM_CLASSES
+    ):
+        raise ValueError(f"digit must be an integer from 0 to {NUM_CLASSES - 1}; got {digit!r}.")
+    return like_layout(flat[labels == digit], x)
 
 
 def add_gaussian_noise(x, noise_factor, seed):

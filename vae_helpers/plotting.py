@@ -1,4 +1,5 @@
-"""Figures the chapters share: image grids, reconstructions, denoising, training curves.
+"""Figures the chapters share: image grids, reconstructions, denoising, training curves,
+ROC curves and anomaly decisions.
 
 Every function takes images as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` arrays in
 [0, 1] and returns the Matplotlib ``Figure`` it drew.
@@ -7,7 +8,9 @@ Every function takes images as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy import stats
+from sklearn.metrics import ConfusionMatrixDisplay, roc_curve
 
+from .anomaly import auroc, detection_report
 from .data import add_gaussian_noise
 from .generation import normal_grid
 from .losses import kl_divergence
@@ -327,4 +330,109 @@ def plot_embeddings(embeddings, labels, title=None, point_size=2.0):
     if title:
         fig.suptitle(title)
     fig.tight_layout(rect=(0, 0, 0.93, 1))
+    return fig
+
+
+def _score_array(scores, count, name):
+    values = np.asarray(scores, dtype=np.float64)
+    if values.shape != (count,) or not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"{name} must hold one finite score per image, shape ({count},); got {values.shape}."
+        )
+    return values
+
+
+def plot_roc_curves(is_anomaly, scores, title=None, ax=None):
+    """ROC curves of several anomaly scores on the same images, each labelled with its AUROC.
+
+    ``is_anomaly`` holds 1 (or True) for anomalies and 0 for normal images; ``scores`` maps
+    a score's name to one value per image, higher meaning more anomalous.
+    """
+    if not scores:
+        raise ValueError("scores must map at least one score name to its values; got none.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.6, 4.2))
+    labels = np.asarray(is_anomaly).astype(np.int64)
+    for name, values in scores.items():
+        values = _score_array(values, len(labels), f"scores[{name!r}]")
+        false_positive, true_positive, _ = roc_curve(labels, values)
+        area = auroc(labels, values)
+        ax.plot(false_positive, true_positive, label=f"{name} (AUROC {area:.3f})")
+    ax.plot([0, 1], [0, 1], color="gray", linestyle=":", label="chance (AUROC 0.5)")
+    ax.set_xlabel("false-positive rate (normal images flagged)")
+    ax.set_ylabel("true-positive rate (anomalies flagged)")
+    ax.legend(loc="lower right", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def plot_ranked_images(x, scores, num_images=8, title=None):
+    """The ``num_images`` highest-scoring (most anomalous) and lowest-scoring images of ``x``.
+
+    ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``; ``scores`` holds one score
+    per image (higher = more anomalous), shown above each image.
+    """
+    images = as_square_images(x, "x")
+    values = _score_array(scores, len(images), "scores")
+    num_images = _check_num_images(num_images, len(images), "x")
+    order = np.argsort(values, kind="stable")
+    picks = [order[::-1][:num_images], order[:num_images]]
+    rows = [images[pick] for pick in picks]
+    panel_titles = [[f"{values[i]:.1f}" for i in pick] for pick in picks]
+    return _image_rows(rows, ["most\nanomalous", "least\nanomalous"], title, panel_titles)
+
+
+def plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=8):
+    """What flagging ``score > threshold`` does: score histograms, confusion matrix, examples.
+
+    Top left, the scores of normal and anomalous images with the threshold; top right, the
+    confusion matrix with precision, recall and F1; below, the flagged images whose scores
+    lie closest above the threshold (the borderline calls), each titled with its score and
+    whether it really is an anomaly. ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or
+    ``(N, 28, 28, 1)``; ``is_anomaly`` holds 1 for anomalies and 0 for normal images.
+    """
+    images = as_square_images(x, "x")
+    values = _score_array(scores, len(images), "scores")
+    num_images = check_positive_int(num_images, "num_images")
+    report = detection_report(is_anomaly, values, threshold)
+    labels = np.asarray(is_anomaly).astype(bool)
+    fig = plt.figure(figsize=(1.2 * max(num_images, 8), 5.6))
+    grid = fig.add_gridspec(2, num_images, height_ratios=[2.6, 1.0])
+    split = num_images // 2 + num_images % 2
+    histogram = fig.add_subplot(grid[0, :split])
+    bins = np.linspace(values.min(), np.percentile(values, 99.5), 60)
+    histogram.hist(values[~labels], bins=bins, alpha=0.6, density=True, label="normal")
+    histogram.hist(values[labels], bins=bins, alpha=0.6, density=True, label="anomaly")
+    histogram.axvline(threshold, color="black", linestyle="--", label="threshold")
+    histogram.set_xlabel("score (nats)")
+    histogram.set_ylabel("density")
+    histogram.legend(fontsize=8)
+    matrix = fig.add_subplot(grid[0, split:])
+    ConfusionMatrixDisplay(report["confusion"], display_labels=["normal", "anomaly"]).plot(
+        ax=matrix, colorbar=False, values_format="d"
+    )
+    matrix.set_xlabel("flagged as")
+    matrix.set_ylabel("truly")
+    matrix.set_title(
+        f"precision {report['precision']:.2f}, recall {report['recall']:.2f}, "
+        f"F1 {report['f1']:.2f}",
+        fontsize=9,
+    )
+    flagged = np.flatnonzero(values > threshold)
+    borderline = flagged[np.argsort(values[flagged], kind="stable")][:num_images]
+    for column in range(num_images):
+        axis = fig.add_subplot(grid[1, column])
+        axis.axis("off")
+        if column < len(borderline):
+            index = borderline[column]
+            axis.imshow(images[index], cmap="gray", vmin=0.0, vmax=1.0)
+            truth = "anomaly" if labels[index] else "NORMAL"
+            axis.set_title(f"{values[index]:.1f}\n{truth}", fontsize=8)
+    fig.suptitle(
+        f"threshold {threshold:.1f}: {report['flagged']} of {len(values)} flagged "
+        "(below: the flagged images closest to the threshold)",
+        fontsize=10,
+    )
+    fig.tight_layout()
     return fig

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .conditional import ConditionalVAE
-from .plotting import plot_denoising_sweep, plot_posterior_vs_prior
+from .plotting import plot_denoising_sweep, plot_posterior_vs_prior, plot_threshold_decision
 from .validation import as_flat_images
 
 
@@ -84,3 +84,30 @@ def latent_explorer(model, span=3.0, digit=0):
             options=list(range(10)), value=digit, description="digit"
         )
     return widgets.interactive(redraw, **controls)
+
+
+def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
+    """A threshold slider redrawing :func:`~vae_helpers.plotting.plot_threshold_decision`.
+
+    ``x`` holds the images (any accepted layout, values in [0, 1]), ``is_anomaly`` their
+    truth (1 anomaly, 0 normal) and ``scores`` one score each (higher = more anomalous); the
+    slider starts at ``threshold`` and spans the scores' 1st to 99.9th percentile.
+    """
+    low, high = np.percentile(np.asarray(scores, dtype=np.float64), [1.0, 99.9])
+    low, high = float(min(low, threshold)), float(max(high, threshold))
+
+    def redraw(threshold):
+        plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=num_images)
+        plt.show()
+
+    return widgets.interactive(
+        redraw,
+        threshold=widgets.FloatSlider(
+            value=float(threshold),
+            min=low,
+            max=high,
+            step=(high - low) / 200,
+            description="threshold",
+            continuous_update=False,
+        ),
+    )

@@ -1,0 +1,141 @@
+"""Anomaly scores from a trained VAE, and what they are worth: AUROC and thresholded decisions.
+
+Every score is per image and "higher is more anomalous": the negative ELBO, its
+reconstruction term ``-log p(x|z)`` and its KL term alone, and the importance-weighted bound
+on ``-log p(x)`` (Burda et al., 2016), all in nats. :func:`anomaly_scores` computes all four;
+:func:`auroc_table` turns scores into the area under the ROC curve (normal = 0, anomaly = 1),
+and :func:`threshold_at_percentile` with :func:`detection_report` turn a score into decisions.
+"""
+
+import keras
+import numpy as np
+from keras import ops
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
+
+from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence
+from .validation import as_flat_images, check_positive_int, check_same_length
+
+SCORE_NAMES = ("negative ELBO", "reconstruction", "KL", "IW bound")
+
+
+def elbo_terms(model, x, seed=None, batch_size=1024):
+    """Per-image ``(reconstruction, kl)`` of the negative ELBO, in nats, as float64 arrays.
+
+    ``reconstruction`` is ``-log p(x|z)`` for one draw ``z ~ q(z|x)`` per image (seeded by
+    ``seed``), ``kl`` the analytic ``KL(q(z|x) || p(z))``; their sum is the one-sample
+    negative ELBO that ``model.evaluate`` averages. ``model`` is a :class:`~vae_helpers.VAE`;
+    ``x`` holds images in [0, 1] as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
+    """
+    flat = as_flat_images(x, "x")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    seed_generator = keras.random.SeedGenerator(seed)
+    reconstruction, kl = [], []
+    for start in range(0, len(flat), batch_size):
+        images = flat[start : start + batch_size]
+        mean, log_var = model.posterior(images)
+        epsilon = keras.random.normal(ops.shape(mean), seed=seed_generator)
+        logits = model.decoder(mean + ops.exp(0.5 * log_var) * epsilon)
+        reconstruction.append(ops.convert_to_numpy(bernoulli_nll(images, logits)))
+        kl.append(ops.convert_to_numpy(kl_divergence(mean, log_var)))
+    return (
+        np.concatenate(reconstruction).astype(np.float64),
+        np.concatenate(kl).astype(np.float64),
+    )
+
+
+def anomaly_scores(model, x, num_samples=50, seed=None, batch_size=1024):
+    """The four scores of each image, as a dict ``{name: float64 array of N}`` (nats).
+
+    Keys are :data:`SCORE_NAMES`: ``"negative ELBO"`` (one draw of z per image),
+    ``"reconstruction"`` and ``"KL"`` (its two terms, from the same draw) and ``"IW bound"``
+    (:func:`~vae_helpers.importance_weighted_nll` with ``num_samples`` draws). Higher means
+    more anomalous for all four. ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
+    """
+    reconstruction, kl = elbo_terms(model, x, seed=seed, batch_size=batch_size)
+    iw_seed = None if seed is None else seed + 1
+    iw = importance_weighted_nll(model, x, num_samples, seed=iw_seed)
+    return dict(zip(SCORE_NAMES, (reconstruction + kl, reconstruction, kl, iw)))
+
+
+def _labels_and_scores(is_anomaly, scores, scores_name):
+    labels = np.asarray(is_anomaly)
+    values = np.asarray(scores, dtype=np.float64)
+    if labels.ndim != 1 or values.ndim != 1:
+        raise ValueError(
+            f"is_anomaly and {scores_name} must be 1-d, one value per image; "
+            f"got shapes {labels.shape} and {values.shape}."
+        )
+    check_same_length(labels, values, "is_anomaly", scores_name)
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError("is_anomaly must hold only 0 (normal) and 1 (anomaly) or booleans.")
+    if len(np.unique(labels)) != 2:
+        raise ValueError("is_anomaly must contain both normal (0) and anomalous (1) images.")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{scores_name} must be finite; got NaN or infinite values.")
+    return labels.astype(np.int64), values
+
+
+def auroc(is_anomaly, scores):
+    """Area under the ROC curve of ``scores`` (higher = more anomalous) against ``is_anomaly``.
+
+    ``is_anomaly`` holds 1 (or True) for anomalies and 0 for normal images. 1.0 means every
+    anomaly scores above every normal image, 0.5 is chance, 0.0 a perfectly reversed order.
+    """
+    labels, values = _labels_and_scores(is_anomaly, scores, "scores")
+    return float(roc_auc_score(labels, values))
+
+
+def auroc_table(scores_by_normal, labels):
+    """AUROC per normal class and per score: ``{normal class: {score name: AUROC}}``.
+
+    ``scores_by_normal`` maps each normal class ``c`` (e.g. the digit a one-class model was
+    trained on) to the dict of scores its model gave the evaluation images (as from
+    :func:`anomaly_scores`); ``labels`` holds those images' classes. Images of class ``c``
+    are normal (0), all others anomalous (1): the one-class protocol of Ruff et al. (2018).
+    """
+    labels = np.asarray(labels)
+    table = {}
+    for normal, scores in scores_by_normal.items():
+        is_anomaly = (labels != normal).astype(np.int64)
+        table[normal] = {name: auroc(is_anomaly, values) for name, values in scores.items()}
+    return table
+
+
+def threshold_at_percentile(normal_scores, percentile=95.0):
+    """The score below which ``percentile`` % of ``normal_scores`` fall (NumPy's percentile).
+
+    Chosen on held-out normal images, flagging ``score > threshold`` then flags about
+    ``100 - percentile`` % of normal images (the false-positive rate one accepts).
+    """
+    values = np.asarray(normal_scores, dtype=np.float64)
+    if values.ndim != 1 or len(values) == 0 or not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"normal_scores must be a non-empty 1-d array of finite numbers; got shape "
+            f"{values.shape}."
+        )
+    if isinstance(percentile, bool) or not 0.0 <= percentile <= 100.0:
+        raise ValueError(f"percentile must be a number from 0 to 100; got {percentile!r}.")
+    return float(np.percentile(values, percentile))
+
+
+def detection_report(is_anomaly, scores, threshold):
+    """Decisions ``score > threshold`` scored against the truth, as a dict.
+
+    Keys: ``precision``, ``recall`` and ``f1`` of the anomaly class (scikit-learn's), the
+    ``false_positive_rate`` on normal images, the number ``flagged``, and ``confusion``, the
+    2x2 confusion matrix (rows: true normal, anomaly; columns: predicted normal, anomaly).
+    """
+    labels, values = _labels_and_scores(is_anomaly, scores, "scores")
+    flagged = (values > threshold).astype(np.int64)
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        labels, flagged, average="binary", zero_division=0.0
+    )
+    confusion = confusion_matrix(labels, flagged, labels=[0, 1])
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "false_positive_rate": float(confusion[0, 1] / confusion[0].sum()),
+        "flagged": int(flagged.sum()),
+        "confusion": confusion,
+    }
