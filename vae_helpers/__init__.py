@@ -10,6 +10,17 @@ from .data import (
 )
 from .demos import shows_error
 from .denoisers import DENOISERS, Tuning, denoise_images, denoiser_defaults, tune_denoiser
+from .inpainting import (
+    HALVES,
+    apply_mask,
+    half_mask,
+    inpaint_biharmonic,
+    inpaint_iterative,
+    inpaint_once,
+    inpaint_samples,
+    random_mask,
+    square_mask,
+)
 from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence, monte_carlo_kl
 from .metrics import active_units, psnr, ssim
 from .models import (
@@ -29,6 +40,8 @@ from .plotting import (
     plot_denoising_sweep,
     plot_image_grid,
     plot_image_rows,
+    plot_inpainting_comparison,
+    plot_inpainting_samples,
     plot_posterior_samples,
     plot_posterior_vs_prior,
     plot_reconstructions,
@@ -38,6 +51,7 @@ from .widgets import denoising_explorer, kl_explorer
 
 __all__ = [
     "DENOISERS",
+    "HALVES",
     "VAE",
     "Autoencoder",
     "ChecksumError",
@@ -45,6 +59,7 @@ __all__ = [
     "active_units",
     "Tuning",
     "add_gaussian_noise",
+    "apply_mask",
     "bernoulli_nll",
     "binarize",
     "binarized_dataset",
@@ -55,7 +70,12 @@ __all__ = [
     "build_dense_encoder",
     "build_dense_vae",
     "by_mode",
+    "half_mask",
     "importance_weighted_nll",
+    "inpaint_biharmonic",
+    "inpaint_iterative",
+    "inpaint_once",
+    "inpaint_samples",
     "denoise_images",
     "denoiser_defaults",
     "denoising_explorer",
@@ -69,15 +89,19 @@ __all__ = [
     "plot_denoising_sweep",
     "plot_image_grid",
     "plot_image_rows",
+    "plot_inpainting_comparison",
+    "plot_inpainting_samples",
     "plot_posterior_samples",
     "plot_posterior_vs_prior",
     "plot_reconstructions",
     "plot_training_curves",
     "psnr",
+    "random_mask",
     "run_mode",
     "runtime_summary",
     "seed_everything",
     "shows_error",
+    "square_mask",
     "ssim",
     "tune_denoiser",
 ]
