@@ -199,3 +199,5 @@ def test_inpainting_plots_draw_one_row_per_method_and_one_per_digit(
         vh.plot_inpainting_samples(x[:3], mask, samples)
     with pytest.raises(ValueError, match="inpainted"):
         vh.plot_inpainting_comparison(x, mask, {})
+    titled = vh.plot_inpainting_comparison(x, mask, {"copy": x}, num_images=2, title="square")
+    assert titled._suptitle.get_text() == "square"

@@ -257,13 +257,14 @@ def plot_posterior_vs_prior(mean, log_var, ax=None):
     return ax.figure
 
 
-def plot_inpainting_comparison(x_true, mask, inpainted, num_images=8):
+def plot_inpainting_comparison(x_true, mask, inpainted, num_images=8, title=None):
     """The same digits through every inpainting method: masked input, one row per method,
     then the originals.
 
     ``mask`` is 1 where visible, 0 where missing (one mask or one per image); the masked row
     shows the missing region in mid-grey. ``inpainted`` maps a method's name to its outputs
     for ``x_true`` (same number of images, any accepted layout); rows follow its order.
+    ``title``, when given, goes above the figure.
     """
     true = as_square_images(x_true, "x_true")
     if not inpainted:
@@ -275,7 +276,7 @@ def plot_inpainting_comparison(x_true, mask, inpainted, num_images=8):
     num_images = _check_num_images(num_images, len(true), "x_true")
     masked = apply_mask(true, mask, fill=0.5)[:num_images]
     rows = [masked] + [images[:num_images] for images in outputs.values()]
-    return _image_rows(rows + [true[:num_images]], ["masked", *outputs, "original"])
+    return _image_rows(rows + [true[:num_images]], ["masked", *outputs, "original"], title)
 
 
 def plot_inpainting_samples(x_true, mask, samples):
