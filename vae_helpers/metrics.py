@@ -5,7 +5,9 @@
 reference batch ``x_true`` (the clean images) and a batch ``x_test`` to score, each
 ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` with values in [0, 1] (the layouts may
 differ), and return one score per image, or their mean with ``average=True``. The data range
-is 1, the range of the book's images.
+is 1, the range of the book's images. With a ``mask`` (1 = visible, 0 = missing, see
+:func:`~vae_helpers.validation.as_masks`) both score only the missing pixels, as inpainting
+needs: the visible ones are copied from the input and would flatter any method.
 """
 
 import numpy as np
@@ -14,6 +16,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from .validation import (
     IMAGE_SIDE,
     as_flat_images,
+    as_masks,
     as_square_images,
     check_non_negative,
     check_same_length,
@@ -35,31 +38,50 @@ def _result(per_image, average):
     return float(np.mean(per_image)) if average else per_image
 
 
-def psnr(x_true, x_test, average=False):
+def _missing_pixels(mask, num_images):
+    """Boolean ``(N, 28, 28)``, True where a pixel is missing; every image must have one."""
+    missing = ~as_masks(mask, num_images, "mask")
+    empty = np.flatnonzero(~missing.any(axis=1))
+    if len(empty):
+        raise ValueError(
+            "mask must leave at least one missing pixel (0) in every image to score the "
+            f"missing region; images {empty[:5].tolist()} have none."
+        )
+    return missing.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+
+
+def psnr(x_true, x_test, average=False, mask=None):
     """Peak signal-to-noise ratio of each image of ``x_test`` against ``x_true``, in dB.
 
     ``10 log10(1 / MSE)`` per image, from scikit-image's ``peak_signal_noise_ratio`` with
     ``data_range=1``: higher is better, and +10 dB means a tenth of the squared error. An
     image identical to its reference has zero error and a PSNR of ``inf`` (then the mean is
-    ``inf`` too). Images may be ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
+    ``inf`` too). Images may be ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``. With a
+    ``mask`` the MSE is taken over each image's missing pixels (mask 0) only.
     """
     true, test = _image_pairs(x_true, x_test)
+    if mask is None:
+        pairs = zip(true, test)
+    else:
+        missing = _missing_pixels(mask, len(true))
+        pairs = ((t[m], x[m]) for t, x, m in zip(true, test, missing))
     with np.errstate(divide="ignore"):  # zero error: inf, as documented
         per_image = np.array(
             [
                 peak_signal_noise_ratio(reference, image, data_range=DATA_RANGE)
-                for reference, image in zip(true, test)
+                for reference, image in pairs
             ]
         )
     return _result(per_image, average)
 
 
-def ssim(x_true, x_test, average=False):
+def ssim(x_true, x_test, average=False, mask=None):
     """Structural similarity of each image of ``x_test`` to ``x_true`` (1 means identical).
 
     scikit-image's ``structural_similarity`` with ``data_range=1`` and its defaults (7x7
     uniform window, K1 = 0.01, K2 = 0.03). Images may be ``(N, 784)``, ``(N, 28, 28)`` or
-    ``(N, 28, 28, 1)``.
+    ``(N, 28, 28, 1)``. With a ``mask`` each image's SSIM map (computed on that image alone,
+    its border pixels by scikit-image's reflection) is averaged over its missing pixels.
 
     For speed the images go through ``structural_similarity`` stacked into one tall strip,
     28 pixels wide, and each image's score is read from the returned SSIM map. That gives
@@ -67,6 +89,8 @@ def ssim(x_true, x_test, average=False):
     from the border, and those pixels' 7x7 windows lie inside their own image.
     """
     true, test = _image_pairs(x_true, x_test)
+    if mask is not None:
+        return _result(_masked_ssim(true, test, _missing_pixels(mask, len(true))), average)
     crop = (SSIM_WINDOW - 1) // 2
     parts = []
     for start in range(0, len(true), _SSIM_BATCH):
@@ -81,6 +105,16 @@ def ssim(x_true, x_test, average=False):
         inside = ssim_map.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)[:, crop:-crop, crop:-crop]
         parts.append(inside.mean(axis=(1, 2), dtype=np.float64))
     return _result(np.concatenate(parts), average)
+
+
+def _masked_ssim(true, test, missing):
+    scores = []
+    for reference, image, region in zip(true, test, missing):
+        _, ssim_map = structural_similarity(
+            reference, image, win_size=SSIM_WINDOW, data_range=DATA_RANGE, full=True
+        )
+        scores.append(ssim_map[region].mean(dtype=np.float64))
+    return np.array(scores)
 
 
 def active_units(model, x, threshold=0.01, return_variances=False):

@@ -1,5 +1,5 @@
-"""Figures the chapters share: image grids, reconstructions, denoising, training curves,
-ROC curves and anomaly decisions.
+"""Figures the chapters share: image grids, reconstructions, denoising, inpainting, training
+curves, the latent manifold, embeddings, ROC curves and anomaly decisions.
 
 Every function takes images as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` arrays in
 [0, 1] and returns the Matplotlib ``Figure`` it drew.
@@ -13,6 +13,7 @@ from sklearn.metrics import ConfusionMatrixDisplay, roc_curve
 from .anomaly import auroc, detection_report
 from .data import add_gaussian_noise
 from .generation import normal_grid
+from .inpainting import apply_mask
 from .losses import kl_divergence
 from .metrics import psnr
 from .validation import (
@@ -436,3 +437,50 @@ def plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=8):
     )
     fig.tight_layout()
     return fig
+
+
+def plot_inpainting_comparison(x_true, mask, inpainted, num_images=8, title=None):
+    """The same digits through every inpainting method: masked input, one row per method,
+    then the originals.
+
+    ``mask`` is 1 where visible, 0 where missing (one mask or one per image); the masked row
+    shows the missing region in mid-grey. ``inpainted`` maps a method's name to its outputs
+    for ``x_true`` (same number of images, any accepted layout); rows follow its order.
+    ``title``, when given, goes above the figure.
+    """
+    true = as_square_images(x_true, "x_true")
+    if not inpainted:
+        raise ValueError("inpainted must map at least one method name to its images; got none.")
+    outputs = {}
+    for name, images in inpainted.items():
+        outputs[name] = as_square_images(images, f"inpainted[{name!r}]")
+        check_same_length(true, outputs[name], "x_true", f"inpainted[{name!r}]")
+    num_images = _check_num_images(num_images, len(true), "x_true")
+    masked = apply_mask(true, mask, fill=0.5)[:num_images]
+    rows = [masked] + [images[:num_images] for images in outputs.values()]
+    return _image_rows(rows + [true[:num_images]], ["masked", *outputs, "original"], title)
+
+
+def plot_inpainting_samples(x_true, mask, samples):
+    """One row per digit: the original, the masked input (missing in grey), then each of its
+    completions side by side.
+
+    ``samples`` is ``(N, num_samples, 28, 28)`` as :func:`~vae_helpers.inpaint_samples` returns
+    for ``x_true`` and ``mask``.
+    """
+    true = as_square_images(x_true, "x_true")
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.ndim != 4 or samples.shape[0] != len(true) or samples.shape[2:] != true.shape[1:]:
+        raise ValueError(
+            f"samples must have shape ({len(true)}, num_samples, 28, 28) for x_true; "
+            f"got shape {samples.shape}."
+        )
+    masked = apply_mask(true, mask, fill=0.5)
+    rows = [
+        [original, shown, *completions]
+        for original, shown, completions in zip(true, masked, samples)
+    ]
+    titles = [["original", "masked"] + [f"sample {k + 1}" for k in range(samples.shape[1])]] * len(
+        rows
+    )
+    return _image_rows(rows, [f"digit {k + 1}" for k in range(len(rows))], panel_titles=titles)

@@ -72,3 +72,31 @@ def check_latents(z, latent_dim, name):
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be finite; got NaN or infinite values.")
     return array
+
+
+def as_masks(mask, num_images, name="mask"):
+    """Check ``mask`` and return it as a boolean ``(num_images, 784)`` array, True = visible.
+
+    ``mask`` holds 1 (or True) where a pixel is visible and 0 (False) where it is missing. It
+    is one mask for every image, ``(784,)``, ``(28, 28)`` or ``(28, 28, 1)``, or one mask per
+    image, ``(num_images, 784)``, ``(num_images, 28, 28)`` or ``(num_images, 28, 28, 1)``.
+    """
+    try:
+        array = np.asarray(mask, dtype=np.float32)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a numeric array; could not convert it: {error}") from None
+    if array.shape in IMAGE_LAYOUTS:
+        array = np.broadcast_to(array.reshape(1, IMAGE_PIXELS), (num_images, IMAGE_PIXELS))
+    elif array.ndim >= 2 and array.shape[1:] in IMAGE_LAYOUTS and len(array) == num_images:
+        array = array.reshape(num_images, IMAGE_PIXELS)
+    else:
+        raise ValueError(
+            f"{name} must have shape (784,), (28, 28) or (28, 28, 1) for one mask, or "
+            f"{_LAYOUT_TEXT.replace('N', str(num_images))} for one mask per image; "
+            f"got shape {array.shape}."
+        )
+    values = np.unique(array)
+    if not np.all(np.isin(values, (0.0, 1.0))):
+        shown = ", ".join(f"{value:g}" for value in values[~np.isin(values, (0.0, 1.0))][:5])
+        raise ValueError(f"{name} must hold only 0 (missing) and 1 (visible); got {shown}.")
+    return array == 1.0
