@@ -16,6 +16,20 @@ def _close_figures():
 
 
 @pytest.fixture
+def drawn_figures(monkeypatch):
+    """The figures the explorers draw, in order, captured as each is rendered to its widget."""
+    figures = []
+    render = vh.widgets._figure_png
+
+    def capture(figure):
+        figures.append(figure)
+        return render(figure)
+
+    monkeypatch.setattr(vh.widgets, "_figure_png", capture)
+    return figures
+
+
+@pytest.fixture
 def images():
     """Twelve 28x28 images in [0, 1], flat (N, 784)."""
     return np.random.default_rng(0).random((12, 784), dtype=np.float32)

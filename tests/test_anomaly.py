@@ -1,7 +1,6 @@
 import gzip
 import shutil
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -201,10 +200,8 @@ def test_threshold_decision_shows_the_borderline_flagged_images(images):
     assert "precision 0.86, recall 1.00" in fig.axes[1].get_title()
 
 
-def test_threshold_explorer_redraws_for_a_new_threshold(monkeypatch, images):
-    suptitles = []
-    monkeypatch.setattr(plt, "show", lambda: suptitles.append(plt.gcf()._suptitle.get_text()))
+def test_threshold_explorer_redraws_for_a_new_threshold(drawn_figures, images):
     explorer = vh.threshold_explorer(images, np.repeat([0, 1], 6), np.arange(12.0), 4.5)
-    assert suptitles[-1].startswith("threshold 4.5: 7 of 12 flagged")
+    assert drawn_figures[-1]._suptitle.get_text().startswith("threshold 4.5: 7 of 12 flagged")
     explorer.children[0].value = 9.5
-    assert suptitles[-1].startswith("threshold 9.5: 2 of 12 flagged")
+    assert drawn_figures[-1]._suptitle.get_text().startswith("threshold 9.5: 2 of 12 flagged")

@@ -1,6 +1,5 @@
 """Figures and the widget of the denoising chapter."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -83,18 +82,15 @@ def test_posterior_samples_figure(tiny_vae, images):
     assert labels == ["noisy", "sample 1", "sample 2", "sample 3", "clean"]
 
 
-def test_denoising_explorer_builds_and_redraws(monkeypatch, images):
-    shown = []
-    monkeypatch.setattr(
-        plt, "show", lambda: shown.append([a.get_title() for a in _image_axes(plt.gcf())])
-    )
+def test_denoising_explorer_builds_and_redraws(drawn_figures, images):
     explorer = vh.denoising_explorer(images, {"blur": _blur}, noise_factor=0.2, index=0)
     controls = {child.description: child for child in explorer.children[:2]}
     assert set(controls) == {"noise factor", "digit (index)"}
     assert controls["digit (index)"].max == 11
-    assert len(shown) == 1 and len(shown[0]) == 3  # noisy, blur, clean
+    assert len(drawn_figures) == 1 and len(_image_axes(drawn_figures[0])) == 3  # noisy, blur, clean
     controls["noise factor"].value = 0.5
     controls["digit (index)"].value = 7
     noisy = vh.add_gaussian_noise(images[7:8], 0.5, seed=7)
-    assert shown[-1][0] == f"noisy\n{vh.psnr(images[7:8], noisy)[0]:.1f} dB"
-    assert len(shown) == 3
+    titles = [axis.get_title() for axis in _image_axes(drawn_figures[-1])]
+    assert titles[0] == f"noisy\n{vh.psnr(images[7:8], noisy)[0]:.1f} dB"
+    assert len(drawn_figures) == 3

@@ -1,7 +1,6 @@
 """Interpolation, the inverse-CDF grid, the conditional VAE and the latent explorer."""
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from scipy import stats
@@ -183,16 +182,14 @@ def test_manifold_needs_a_2d_model():
         vh.plot_latent_manifold(vh.build_dense_vae(latent_dim=3, hidden_units=(8,)))
 
 
-def test_latent_explorer_redraws_the_decoded_point(monkeypatch, trained_tiny_vae, trained_cvae):
-    titles = []
-    monkeypatch.setattr(plt, "show", lambda: titles.append(plt.gcf().axes[0].get_title()))
+def test_latent_explorer_redraws_the_decoded_point(drawn_figures, trained_tiny_vae, trained_cvae):
     explorer = vh.latent_explorer(trained_tiny_vae)
     sliders = {child.description: child for child in explorer.children[:2]}
     sliders["z1"].value = 1.5
-    assert titles[-1] == "z1 = 1.5, z2 = 0"
+    assert drawn_figures[-1].axes[0].get_title() == "z1 = 1.5, z2 = 0"
     explorer = vh.latent_explorer(trained_cvae[0], digit=4)
     controls = {child.description: child for child in explorer.children[:3]}
     controls["digit"].value = 7
-    assert titles[-1] == "z1 = 0, z2 = 0, digit = 7"
+    assert drawn_figures[-1].axes[0].get_title() == "z1 = 0, z2 = 0, digit = 7"
     with pytest.raises(ValueError, match="at most 4 latent"):
         vh.latent_explorer(vh.build_dense_vae(latent_dim=5, hidden_units=(8,)))

@@ -1,4 +1,13 @@
-"""Interactive explorers for Jupyter and Colab (each chapter also shows a static figure)."""
+"""Interactive explorers for Jupyter and Colab (each chapter also shows a static figure).
+
+Each explorer is a column of controls above an ``Image`` widget holding the PNG of a
+Matplotlib figure, redrawn whenever a control changes. An ``Image`` rather than an ``Output``
+widget (what ``ipywidgets.interactive`` uses) keeps the first picture in the page's embedded
+widget state, and spares notebook executors from mirroring an output area, which can stall
+them until their cell timeout.
+"""
+
+import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -9,15 +18,31 @@ from .plotting import plot_denoising_sweep, plot_posterior_vs_prior, plot_thresh
 from .validation import as_flat_images
 
 
+def _figure_png(figure):
+    """The PNG bytes of ``figure``, which is closed afterwards."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _figure_explorer(draw, **controls):
+    """``controls`` above the picture ``draw(**values)`` returns, redrawn on every change."""
+    picture = widgets.Image(format="png")
+
+    def redraw(change=None):
+        picture.value = _figure_png(draw(**{name: c.value for name, c in controls.items()}))
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([*controls.values(), picture])
+
+
 def kl_explorer(mean=1.0, log_var=-1.0):
     """Sliders for a 1-d posterior's mean and log-variance, redrawing it against the prior."""
-
-    def redraw(mean, log_var):
-        plot_posterior_vs_prior(mean, log_var)
-        plt.show()
-
-    return widgets.interactive(
-        redraw,
+    return _figure_explorer(
+        plot_posterior_vs_prior,
         mean=widgets.FloatSlider(value=mean, min=-3.0, max=3.0, step=0.1, description="mean"),
         log_var=widgets.FloatSlider(
             value=log_var, min=-4.0, max=2.0, step=0.1, description="log-variance"
@@ -35,12 +60,11 @@ def denoising_explorer(x_clean, denoisers, noise_factor=0.2, index=0, max_noise=
     """
     count = len(as_flat_images(x_clean, "x_clean"))
 
-    def redraw(noise_factor, index):
-        plot_denoising_sweep(x_clean, denoisers, [noise_factor], index=index, seed=index)
-        plt.show()
+    def draw(noise_factor, index):
+        return plot_denoising_sweep(x_clean, denoisers, [noise_factor], index=index, seed=index)
 
-    return widgets.interactive(
-        redraw,
+    return _figure_explorer(
+        draw,
         noise_factor=widgets.FloatSlider(
             value=noise_factor, min=0.0, max=max_noise, step=0.05, description="noise factor"
         ),
@@ -64,14 +88,14 @@ def latent_explorer(model, span=3.0, digit=0):
         )
     conditional = isinstance(model, ConditionalVAE)
 
-    def redraw(**values):
+    def draw(**values):
         z = np.array([[values[f"z{i + 1}"] for i in range(model.latent_dim)]], np.float32)
         image = model.decode(z, [values["digit"]])[0] if conditional else model.decode(z)[0]
         fig, ax = plt.subplots(figsize=(2.5, 2.5))
         ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
         ax.axis("off")
         ax.set_title(", ".join(f"{key} = {value:g}" for key, value in values.items()), fontsize=8)
-        plt.show()
+        return fig
 
     controls = {
         f"z{i + 1}": widgets.FloatSlider(
@@ -83,7 +107,7 @@ def latent_explorer(model, span=3.0, digit=0):
         controls["digit"] = widgets.Dropdown(
             options=list(range(10)), value=digit, description="digit"
         )
-    return widgets.interactive(redraw, **controls)
+    return _figure_explorer(draw, **controls)
 
 
 def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
@@ -96,12 +120,11 @@ def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
     low, high = np.percentile(np.asarray(scores, dtype=np.float64), [1.0, 99.9])
     low, high = float(min(low, threshold)), float(max(high, threshold))
 
-    def redraw(threshold):
-        plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=num_images)
-        plt.show()
+    def draw(threshold):
+        return plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=num_images)
 
-    return widgets.interactive(
-        redraw,
+    return _figure_explorer(
+        draw,
         threshold=widgets.FloatSlider(
             value=float(threshold),
             min=low,
