@@ -84,6 +84,25 @@ def model_outputs(model, x):
     return outputs
 
 
+def _method_rows(outputs, outputs_name, reference, reference_name, num_images):
+    """Each method's first ``num_images`` outputs as 28x28 images, checked against ``reference``.
+
+    ``outputs`` maps a method's name to its images (one per image of ``reference``). Returns
+    the rows in the mapping's order and the checked ``num_images``.
+    """
+    if not outputs:
+        raise ValueError(
+            f"{outputs_name} must map at least one method name to its images; got none."
+        )
+    num_images = _check_num_images(num_images, len(reference), reference_name)
+    rows = {}
+    for name, images in outputs.items():
+        square = as_square_images(images, f"{outputs_name}[{name!r}]")
+        check_same_length(reference, square, reference_name, f"{outputs_name}[{name!r}]")
+        rows[name] = square[:num_images]
+    return rows, num_images
+
+
 def plot_image_grid(images, ncols=10, title=None):
     """Show images in a grid ``ncols`` wide."""
     images = as_square_images(images, "images")
@@ -151,15 +170,10 @@ def plot_denoiser_comparison(x_clean, x_noisy, denoised, num_images=8):
     clean = as_square_images(x_clean, "x_clean")
     noisy = as_square_images(x_noisy, "x_noisy")
     check_same_length(clean, noisy, "x_clean", "x_noisy")
-    if not denoised:
-        raise ValueError("denoised must map at least one method name to its images; got none.")
-    outputs = {}
-    for name, images in denoised.items():
-        outputs[name] = as_square_images(images, f"denoised[{name!r}]")
-        check_same_length(clean, outputs[name], "x_clean", f"denoised[{name!r}]")
-    num_images = _check_num_images(num_images, len(clean), "x_clean")
-    rows = [noisy[:num_images]] + [images[:num_images] for images in outputs.values()]
-    return _image_rows(rows + [clean[:num_images]], ["noisy", *outputs, "clean"])
+    rows, num_images = _method_rows(denoised, "denoised", clean, "x_clean", num_images)
+    return _image_rows(
+        [noisy[:num_images], *rows.values(), clean[:num_images]], ["noisy", *rows, "clean"]
+    )
 
 
 def plot_denoising_sweep(x_clean, denoisers, noise_factors, index=0, seed=0):
@@ -449,16 +463,11 @@ def plot_inpainting_comparison(x_true, mask, inpainted, num_images=8, title=None
     ``title``, when given, goes above the figure.
     """
     true = as_square_images(x_true, "x_true")
-    if not inpainted:
-        raise ValueError("inpainted must map at least one method name to its images; got none.")
-    outputs = {}
-    for name, images in inpainted.items():
-        outputs[name] = as_square_images(images, f"inpainted[{name!r}]")
-        check_same_length(true, outputs[name], "x_true", f"inpainted[{name!r}]")
-    num_images = _check_num_images(num_images, len(true), "x_true")
+    rows, num_images = _method_rows(inpainted, "inpainted", true, "x_true", num_images)
     masked = apply_mask(true, mask, fill=0.5)[:num_images]
-    rows = [masked] + [images[:num_images] for images in outputs.values()]
-    return _image_rows(rows + [true[:num_images]], ["masked", *outputs, "original"], title)
+    return _image_rows(
+        [masked, *rows.values(), true[:num_images]], ["masked", *rows, "original"], title
+    )
 
 
 def plot_inpainting_samples(x_true, mask, samples):
