@@ -10,6 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from .data import NUM_CLASSES
 from .models import (
     LOG_VAR_RANGE,
     PACKAGE,
@@ -20,8 +21,6 @@ from .models import (
     build_dense_decoder,
 )
 from .validation import IMAGE_PIXELS, IMAGE_SIDE, as_flat_images, check_latents, like_layout
-
-NUM_CLASSES = 10
 
 
 def check_labels(labels, count, name="labels"):

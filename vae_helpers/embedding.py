@@ -12,7 +12,7 @@ from sklearn.manifold import trustworthiness
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from .validation import as_flat_images, check_positive_int, check_same_length
+from .validation import as_finite_matrix, as_flat_images, check_positive_int, check_same_length
 
 
 def encode_dataset(model, x, batch_size=1024, sample=False, seed=None):
@@ -40,15 +40,6 @@ def encode_dataset(model, x, batch_size=1024, sample=False, seed=None):
         return mean
     epsilon = np.random.default_rng(seed).standard_normal(mean.shape, dtype=np.float32)
     return mean + np.exp(0.5 * log_var) * epsilon
-
-
-def _as_embedding(embedding, name):
-    array = np.asarray(embedding, dtype=np.float64)
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(f"{name} must have shape (N, dimensions); got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
-    return array
 
 
 def _as_labels(labels, name, expected):
@@ -80,8 +71,8 @@ def evaluate_embedding(
     Trustworthiness and silhouette use the same ``subsample`` test points drawn with
     ``seed`` (all of them if there are fewer).
     """
-    train = _as_embedding(train_embedding, "train_embedding")
-    test = _as_embedding(test_embedding, "test_embedding")
+    train = as_finite_matrix(train_embedding, "train_embedding")
+    test = as_finite_matrix(test_embedding, "test_embedding")
     if train.shape[1] != test.shape[1]:
         raise ValueError(
             "train_embedding and test_embedding must have the same number of dimensions; "

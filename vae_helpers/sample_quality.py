@@ -15,10 +15,10 @@ import warnings
 import keras
 import numpy as np
 from keras import layers
-from scipy import linalg
+from scipy import linalg, special
 
 from .models import _in_batches
-from .validation import IMAGE_PIXELS, IMAGE_SIDE, as_flat_images
+from .validation import IMAGE_PIXELS, IMAGE_SIDE, as_finite_matrix, as_flat_images
 
 FEATURES_LAYER = "features"
 
@@ -53,21 +53,7 @@ def classifier_outputs(classifier, x, batch_size=1024):
         classifier.inputs[0], [classifier.outputs[0], classifier.get_layer(FEATURES_LAYER).output]
     )
     logits, features = _in_batches(both, flat, batch_size)
-    logits = logits - logits.max(axis=1, keepdims=True)
-    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    return probabilities, features
-
-
-def _feature_matrix(features, name):
-    array = np.asarray(features, dtype=np.float64)
-    if array.ndim != 2 or array.shape[0] < 2:
-        raise ValueError(
-            f"{name} must be a 2-d array (samples, features) with at least 2 rows; "
-            f"got shape {array.shape}."
-        )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
-    return array
+    return special.softmax(logits, axis=1), features
 
 
 def frechet_distance(features_a, features_b):
@@ -77,8 +63,8 @@ def frechet_distance(features_a, features_b):
     from ``scipy.linalg.sqrtm``; its tiny imaginary parts (rounding) are discarded. Features
     that never vary (dead ReLUs) make the covariances singular, which ``sqrtm`` handles.
     """
-    a = _feature_matrix(features_a, "features_a")
-    b = _feature_matrix(features_b, "features_b")
+    a = as_finite_matrix(features_a, "features_a", min_rows=2)
+    b = as_finite_matrix(features_b, "features_b", min_rows=2)
     if a.shape[1] != b.shape[1]:
         raise ValueError(
             f"features_a and features_b must have as many columns; got {a.shape[1]} and "

@@ -100,3 +100,19 @@ def as_masks(mask, num_images, name="mask"):
         shown = ", ".join(f"{value:g}" for value in values[~np.isin(values, (0.0, 1.0))][:5])
         raise ValueError(f"{name} must hold only 0 (missing) and 1 (visible); got {shown}.")
     return array == 1.0
+
+
+def as_finite_matrix(array, name, min_rows=1):
+    """Return ``array`` as a float64 ``(rows, columns)`` matrix of finite values, else raise.
+
+    For feature sets and embeddings: one row per example, at least ``min_rows`` of them.
+    """
+    matrix = np.asarray(array, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] < min_rows or matrix.shape[1] == 0:
+        raise ValueError(
+            f"{name} must be a 2-d array (examples, columns) with at least {min_rows} "
+            f"row(s); got shape {matrix.shape}."
+        )
+    if not np.all(np.isfinite(matrix)):
+        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
+    return matrix
