@@ -26,7 +26,7 @@ test: lint book-quick
 		--nbval-cell-timeout=1200 --durations=10
 
 unit: $(INSTALLED)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/book
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check vae_helpers tests benchmarks chapters

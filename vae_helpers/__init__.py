@@ -32,6 +32,7 @@ from .data import (
     one_class_split,
 )
 from .demos import (
+    glue,
     shows_error,
 )
 from .denoisers import (
@@ -151,6 +152,7 @@ __all__ = [
     "encode_dataset",
     "evaluate_embedding",
     "frechet_distance",
+    "glue",
     "half_mask",
     "HALVES",
     "importance_weighted_nll",

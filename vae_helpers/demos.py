@@ -1,8 +1,12 @@
-"""Showing a failure on purpose without stopping a notebook's "Run all"."""
+"""Notebook plumbing: showing a failure on purpose without stopping "Run all", and gluing
+results into the book's prose wherever myst-nb is installed (and nowhere else, e.g. Colab)."""
 
 import contextlib
+import importlib.util
 import traceback
 from pathlib import Path
+
+from IPython.display import display as show
 
 
 class CaughtError:
@@ -36,3 +40,20 @@ def shows_error(*expected):
         return
     names = ", ".join(kind.__name__ for kind in expected)
     raise AssertionError(f"expected the block to raise {names}, but it ran without error")
+
+
+def glue(name, value, display=True):
+    """Store ``value`` under ``name`` for the book's ``{glue}`` references, like ``myst_nb.glue``.
+
+    The book's build has myst-nb and glues as usual. A reader's runtime without it (Colab
+    installs only this package) has no book to glue into: the value is shown when ``display``
+    is true and otherwise dropped, so a chapter runs the same everywhere.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty str; got {type(name).__name__} {name!r}.")
+    if importlib.util.find_spec("myst_nb") is not None:
+        from myst_nb import glue as myst_glue
+
+        myst_glue(name, value, display=display)
+    elif display:
+        show(value)

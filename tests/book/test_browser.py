@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("VAE_BOOK_HTML", ROOT / "_build" / "quick" / "_build" / "html"))
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
