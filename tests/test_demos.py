@@ -1,3 +1,6 @@
+import re
+
+import numpy as np
 import pytest
 
 import vae_helpers as vh
@@ -54,3 +57,31 @@ def test_glue_without_myst_nb_shows_the_value_or_nothing(monkeypatch):
 def test_glue_needs_a_name():
     with pytest.raises(TypeError, match="name must be a non-empty str; got int 3"):
         vh.glue(3, 1.0)
+
+
+class _Handle:
+    def __init__(self, shown):
+        self.shown = shown
+
+    def update(self, obj):
+        self.shown.append(obj.data)
+
+
+def test_training_progress_redraws_one_line_and_ends_with_a_summary(monkeypatch, tiny_vae):
+    shown = []
+
+    def fake_show(obj, display_id=False):
+        shown.append(obj.data)
+        return _Handle(shown)
+
+    monkeypatch.setattr(vh.demos, "show", fake_show)
+    x = np.random.default_rng(0).random((64, 784), dtype=np.float32).round()
+    tiny_vae.fit(x, epochs=3, batch_size=32, verbose=0, callbacks=[vh.TrainingProgress("tiny")])
+    assert shown[0] == "tiny: starting 3 epochs"
+    assert [line.split(" | ")[1] for line in shown[1:4]] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert re.fullmatch(r"tiny \| 3 epochs \| loss \d+\.\d\d \| \d+ s", shown[-1])
+
+
+def test_training_progress_needs_a_text_label():
+    with pytest.raises(TypeError, match="label must be a str; got int 3"):
+        vh.TrainingProgress(3)

@@ -32,6 +32,7 @@ from .data import (
     one_class_split,
 )
 from .demos import (
+    TrainingProgress,
     glue,
     shows_error,
 )
@@ -202,6 +203,7 @@ __all__ = [
     "ssim",
     "threshold_at_percentile",
     "threshold_explorer",
+    "TrainingProgress",
     "tune_denoiser",
     "Tuning",
     "VAE",

@@ -1,11 +1,15 @@
-"""Notebook plumbing: showing a failure on purpose without stopping "Run all", and gluing
-results into the book's prose wherever myst-nb is installed (and nowhere else, e.g. Colab)."""
+"""Notebook plumbing: showing a failure on purpose without stopping "Run all", gluing results
+into the book's prose wherever myst-nb is installed (and nowhere else, e.g. Colab), and live
+training progress that leaves a one-line summary in the stored notebook."""
 
 import contextlib
 import importlib.util
+import time
 import traceback
 from pathlib import Path
 
+import keras
+from IPython.display import Pretty
 from IPython.display import display as show
 
 
@@ -57,3 +61,46 @@ def glue(name, value, display=True):
         myst_glue(name, value, display=display)
     elif display:
         show(value)
+
+
+class TrainingProgress(keras.callbacks.Callback):
+    """Live progress of ``fit`` in Jupyter and Colab: one line, redrawn after every epoch.
+
+    The line names ``label``, the epoch, the latest losses, the time so far and the time
+    left; once training ends it becomes a summary, which is all the stored notebook keeps.
+    Pass it as ``fit(..., verbose=0, callbacks=[vh.TrainingProgress("dense VAE")])``.
+    Outside IPython it draws nothing.
+    """
+
+    def __init__(self, label="training"):
+        super().__init__()
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str; got {type(label).__name__} {label!r}.")
+        self.label = label
+        self.handle = None
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+        self.epochs = self.params.get("epochs") or 0
+        self.handle = show(Pretty(f"{self.label}: starting {self.epochs} epochs"), display_id=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.done, self.logs = epoch + 1, dict(logs or {})
+        elapsed = time.perf_counter() - self.start
+        left = elapsed / self.done * (self.epochs - self.done)
+        self._draw(f"epoch {self.done}/{self.epochs}", f"{elapsed:.0f} s, about {left:.0f} s left")
+
+    def on_train_end(self, logs=None):
+        elapsed = time.perf_counter() - self.start
+        done = getattr(self, "done", 0)
+        self._draw(f"{done} epoch{'' if done == 1 else 's'}", f"{elapsed:.0f} s")
+
+    def _draw(self, progress, timing):
+        if self.handle is None:
+            return
+        losses = " | ".join(
+            f"{name} {value:.2f}"
+            for name, value in getattr(self, "logs", {}).items()
+            if name.endswith("loss")
+        )
+        self.handle.update(Pretty(" | ".join(filter(None, [self.label, progress, losses, timing]))))
