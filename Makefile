@@ -8,8 +8,12 @@ INSTALLED := $(VENV)/.installed
 QUICK := VAE_BOOK_MODE=quick
 
 PACKAGE_SOURCES := $(wildcard vae_helpers/*.py)
+WEB_ASSETS := _build/web-assets
+MATHJAX_NPM := mathjax@3.2.2
+WIDGETS_NPM := @jupyter-widgets/html-manager@1.0.15
 
-.PHONY: book test unit lint book-quick outputs benchmarks gpu-check set-repository clean
+.PHONY: book test unit lint book-quick outputs benchmarks gpu-check set-repository web-assets \
+	clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -24,7 +28,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 	mkdir -p $* && touch $@
 
 ## book: execute every chapter in full mode and build the HTML book into _build/html
-book: $(INSTALLED) _build/.package-stamp
+book: $(INSTALLED) _build/.package-stamp $(WEB_ASSETS)/.fetched
 	$(BIN)/jupyter-book build . -W --keep-going
 
 ## test: lint, a quick-mode book build (-W), then unit tests, every chapter under nbval
@@ -40,14 +44,33 @@ unit: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check vae_helpers tests benchmarks scripts chapters
 	$(BIN)/ruff format --check vae_helpers tests benchmarks scripts chapters
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
-book-quick: $(INSTALLED) _build/quick/_build/.package-stamp
+book-quick: $(INSTALLED) _build/quick/_build/.package-stamp $(WEB_ASSETS)/.fetched
 	$(QUICK) $(BIN)/jupyter-book build . --path-output _build/quick -W --keep-going
 
 ## outputs: re-execute the committed notebooks in full mode, in place, timing each chapter
 outputs: $(INSTALLED)
 	$(BIN)/python benchmarks/book_time.py --modes full --in-place \
 		--output benchmarks/results/book_time_full.json
+
+## web-assets: MathJax and the ipywidgets HTML manager from npm, which the built pages serve
+## themselves (html_extra_path in _config.yml) instead of loading them from a CDN
+web-assets: $(WEB_ASSETS)/.fetched
+
+$(WEB_ASSETS)/.fetched: Makefile
+	rm -rf $(WEB_ASSETS) && mkdir -p $(WEB_ASSETS)/npm $(WEB_ASSETS)/site/vendor/mathjax \
+		$(WEB_ASSETS)/site/vendor/jupyter-widgets
+	cd $(WEB_ASSETS)/npm && npm pack --silent $(MATHJAX_NPM) $(WIDGETS_NPM) >/dev/null
+	tar -xzf $(WEB_ASSETS)/npm/mathjax-*.tgz -C $(WEB_ASSETS)/site/vendor/mathjax \
+		--strip-components=1 package/LICENSE package/es5/tex-mml-chtml.js \
+		package/es5/input/tex/extensions package/es5/output/chtml package/es5/a11y \
+		package/es5/ui package/es5/sre
+	tar -xzf $(WEB_ASSETS)/npm/jupyter-widgets-html-manager-*.tgz --wildcards \
+		-C $(WEB_ASSETS)/site/vendor/jupyter-widgets --strip-components=1 \
+		'package/dist/embed.js*' 'package/dist/*.woff*' 'package/dist/*.ttf' \
+		'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
+	touch $@
 
 ## gpu-check: on a machine with a GPU, every chapter in full mode, timed, failures recorded
 gpu-check: $(INSTALLED)
