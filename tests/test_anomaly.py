@@ -68,15 +68,28 @@ def test_one_class_split_keeps_only_the_requested_digit(images, shape):
     np.testing.assert_array_equal(two, images[[1, 11]])
 
 
-@pytest.mark.parametrize("digit", [10, -1, 2.0, True, "3"])
-def test_one_class_split_rejects_an_unknown_digit(images, digit):
-    with pytest.raises(ValueError, match="digit must be an integer from 0 to 9; got"):
+@pytest.mark.parametrize(
+    ("digit", "error", "message"),
+    [
+        (10, ValueError, r"digit must be an integer in \[0, 9\]; got 10"),
+        (-1, ValueError, r"digit must be an integer in \[0, 9\]; got -1"),
+        (2.0, TypeError, "digit must be an int; got float 2.0"),
+        (True, TypeError, "digit must be an int; got bool True"),
+        ("3", TypeError, "digit must be an int; got str '3'"),
+    ],
+)
+def test_one_class_split_rejects_an_unknown_digit(images, digit, error, message):
+    with pytest.raises(error, match=message):
         vh.one_class_split(images, np.zeros(12, dtype=np.int64), digit)
 
 
-def test_one_class_split_needs_one_label_per_image(images):
-    with pytest.raises(ValueError, match=r"y must hold one label per image, shape \(12,\)"):
-        vh.one_class_split(images, np.zeros(11), 0)
+def test_one_class_split_needs_one_integer_label_per_image(images):
+    with pytest.raises(
+        ValueError, match=r"y must be a 1-d array of 12 labels, .*got shape \(11,\)"
+    ):
+        vh.one_class_split(images, np.zeros(11, dtype=np.int64), 0)
+    with pytest.raises(TypeError, match="y must be a 1-d array of integer labels; got .*bool"):
+        vh.one_class_split(images, np.zeros(12, dtype=bool), 0)
 
 
 def test_auroc_is_one_for_separated_scores_and_zero_when_reversed():
@@ -158,7 +171,7 @@ def test_threshold_at_percentile_flags_the_expected_share_of_normals():
     normal = np.arange(1000, dtype=np.float64)
     threshold = vh.threshold_at_percentile(normal, 95)
     assert np.mean(normal > threshold) == pytest.approx(0.05, abs=0.002)
-    with pytest.raises(ValueError, match="percentile must be a number from 0 to 100; got 120"):
+    with pytest.raises(ValueError, match=r"percentile must be a finite number in \[0, 100\]"):
         vh.threshold_at_percentile(normal, 120)
     with pytest.raises(ValueError, match="normal_scores must be a non-empty 1-d array"):
         vh.threshold_at_percentile([], 95)
@@ -187,7 +200,7 @@ def test_ranked_images_show_the_highest_and_lowest_scores(images):
     fig = vh.plot_ranked_images(images, scores, num_images=3)
     titles = [axis.get_title() for axis in fig.axes]
     assert titles == ["11.0", "10.0", "9.0", "0.0", "1.0", "2.0"]
-    with pytest.raises(ValueError, match=r"scores must hold one finite score per image"):
+    with pytest.raises(ValueError, match=r"scores must be a 12-long 1-d array of finite scores"):
         vh.plot_ranked_images(images, scores[:5])
 
 

@@ -33,10 +33,26 @@ def test_seed_everything_makes_draws_repeatable():
     np.testing.assert_array_equal(first[1], second[1])
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
-def test_seed_everything_rejects_bad_seeds(seed):
-    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+@pytest.mark.parametrize(
+    ("seed", "error", "message"),
+    [
+        (-1, ValueError, r"seed must be an integer in \[0, 4294967295\]; got -1"),
+        (2**32, ValueError, r"seed must be an integer in \[0, 4294967295\]; got 4294967296"),
+        (1.5, TypeError, "seed must be an int; got float 1.5"),
+        ("0", TypeError, "seed must be an int; got str '0'"),
+        (True, TypeError, "seed must be an int; got bool True"),
+    ],
+)
+def test_seed_everything_rejects_bad_seeds(seed, error, message):
+    with pytest.raises(error, match=message):
         vh.seed_everything(seed)
+
+
+def test_seed_everything_accepts_numpy_integers():
+    vh.seed_everything(np.int64(7))
+    first = np.random.rand(3)
+    vh.seed_everything(7)
+    np.testing.assert_array_equal(first, np.random.rand(3))
 
 
 def test_runtime_summary_names_mode_and_versions(monkeypatch):

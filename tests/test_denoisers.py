@@ -74,20 +74,20 @@ def test_zero_width_filters_change_nothing(strokes):
 
 
 @pytest.mark.parametrize(
-    ("method", "params", "message"),
+    ("method", "params", "error", "message"),
     [
-        ("wiener", {}, r"method must be one of \('median', 'gaussian', 'tv', 'nl_means'\)"),
-        ("median", {"size": 4}, "size must be odd"),
-        ("median", {"size": 0}, "size must be a positive integer; got 0"),
-        ("gaussian", {"sigma": -1.0}, "sigma must be a finite number >= 0; got -1.0"),
-        ("tv", {"weight": 0.0}, "weight must be a finite number > 0; got 0.0"),
-        ("nl_means", {"h": float("nan")}, "h must be a finite number >= 0; got nan"),
-        ("nl_means", {"patch_size": 2.5}, "patch_size must be a positive integer"),
-        ("tv", {"sigma": 1.0}, r"tv takes the parameters \['weight'\]; got unknown \['sigma'\]"),
+        ("wiener", {}, ValueError, r"method must be one of \('median', 'gaussian', 'tv', 'nl_"),
+        ("median", {"size": 4}, ValueError, "size must be odd"),
+        ("median", {"size": 0}, ValueError, "size must be a positive integer; got 0"),
+        ("gaussian", {"sigma": -1.0}, ValueError, "sigma must be a finite number >= 0; got -1.0"),
+        ("tv", {"weight": 0.0}, ValueError, "weight must be a finite number > 0; got 0.0"),
+        ("nl_means", {"h": float("nan")}, ValueError, "h must be a finite number > 0; got nan"),
+        ("nl_means", {"patch_size": 2.5}, TypeError, "patch_size must be an int; got float 2.5"),
+        ("tv", {"sigma": 1.0}, ValueError, r"tv takes the parameters \['weight'\]; got unknown"),
     ],
 )
-def test_bad_methods_and_parameters_are_named(strokes, method, params, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_methods_and_parameters_are_named(strokes, method, params, error, message):
+    with pytest.raises(error, match=message):
         vh.denoise_images(strokes[1], method, **params)
 
 
@@ -129,8 +129,10 @@ def test_ties_go_to_the_first_grid_value(strokes):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"parameter": "size"}, r"parameter must be one of tv's parameters \['weight'\]"),
-        ({"grid": []}, "grid must hold at least one value of weight"),
+        ({"parameter": "size"}, r"parameter must be one of \('weight',\); got 'size'"),
+        ({"grid": []}, "grid must hold at least 1 value; got none"),
+        ({"grid": [0.1, -1.0]}, r"grid\[1\] must be a finite number > 0; got -1.0"),
+        ({"weight": 0.1}, "fixed must not set weight, the parameter that grid tunes"),
         ({"x_noisy": np.zeros((2, 784))}, "x_clean and x_noisy must hold the same number"),
     ],
 )

@@ -80,7 +80,7 @@ def test_conv_encoder_halves_the_side_per_convolution():
 
 @pytest.mark.parametrize(
     ("filters", "message"),
-    [((), "filters must name at least one convolution"), ((4, 0), r"filters\[1\] must be")],
+    [((), "filters must hold at least 1 value; got none"), ((4, 0), r"filters\[1\] must be")],
 )
 def test_conv_encoder_rejects_bad_filters(filters, message):
     with pytest.raises(ValueError, match=message):

@@ -60,17 +60,20 @@ def test_sweep_draws_one_row_per_noise_level_with_psnr_titles(images):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"index": 12}, r"index must be in \[0, 11\] for x_clean; got 12"),
-        ({"index": 1.0}, "index must be an integer; got 1.0"),
-        ({"denoisers": {}}, "denoisers must map at least one name"),
-        ({"denoisers": {"bad": lambda x, f: x * 3}}, r"output of 'bad' must hold values"),
+        ({"index": 12}, ValueError, r"index must be an integer in \[0, 11\]; got 12"),
+        ({"index": 1.0}, TypeError, "index must be an int; got float 1.0"),
+        ({"denoisers": {}}, ValueError, "denoisers must map at least one name"),
+        ({"denoisers": {"bad": None}}, TypeError, r"denoisers\['bad'\] must be a function"),
+        ({"denoisers": {"bad": lambda x, f: x * 3}}, ValueError, r"output of 'bad' must hold"),
+        ({"noise_factors": []}, ValueError, "noise_factors must hold at least 1 value"),
+        ({"noise_factors": ["0.2"]}, TypeError, r"noise_factors\[0\] must be a real number"),
     ],
 )
-def test_sweep_names_bad_input(images, kwargs, message):
+def test_sweep_names_bad_input(images, kwargs, error, message):
     arguments = {"denoisers": {"blur": _blur}, "noise_factors": [0.2], **kwargs}
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         vh.plot_denoising_sweep(images, **arguments)
 
 

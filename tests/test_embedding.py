@@ -70,7 +70,8 @@ def test_subsample_bounds_the_points_scored_and_neighbors_name_the_columns():
         ({"train_labels": np.zeros(5)}, "train_labels must be a 1-d array of 160"),
         ({"test_images": np.zeros((10, 784))}, "same number of images"),
         ({"test_embedding": np.zeros((160, 2))}, "same number of dimensions"),
-        ({"neighbors": (0,)}, "neighbors must be a positive integer"),
+        ({"neighbors": (0,)}, r"neighbors\[0\] must be a positive integer"),
+        ({"neighbors": ()}, "neighbors must hold at least 1 value"),
         ({"neighbors": (500,)}, "at most the 160 training points"),
         ({"trustworthiness_neighbors": 100}, "below half"),
         ({"test_embedding": np.full((160, 3), np.nan)}, "must be finite"),
@@ -123,6 +124,11 @@ def test_encode_dataset_returns_an_autoencoders_codes(prototype_digits):
 def test_encode_dataset_rejects_other_models_and_bad_images(tiny_vae):
     with pytest.raises(TypeError, match="VAE or Autoencoder"):
         vh.encode_dataset(object(), np.zeros((2, 784)))
+    cvae = vh.build_conditional_vae(latent_dim=2, hidden_units=(8,))
+    with pytest.raises(TypeError, match="ConditionalVAE, whose encode, decode, .* need the digit"):
+        vh.encode_dataset(cvae, np.zeros((2, 784)))
+    with pytest.raises(TypeError, match="sample must be a bool; got str 'no'"):
+        vh.encode_dataset(tiny_vae, np.zeros((2, 784)), sample="no")
     with pytest.raises(ValueError, match=r"x must have shape"):
         vh.encode_dataset(tiny_vae, np.zeros((2, 10)))
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):

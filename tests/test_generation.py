@@ -40,7 +40,7 @@ def test_slerp_falls_back_to_lerp_for_parallel_or_zero_vectors(end):
     "start, end, steps, message",
     [
         ([0.0, 1.0], [1.0], 3, "same length"),
-        ([0.0], [1.0], 1, "at least 2"),
+        ([0.0], [1.0], 1, "steps must be an integer >= 2; got 1"),
         ([np.nan], [1.0], 3, "finite"),
     ],
 )
@@ -113,20 +113,20 @@ def test_the_label_changes_the_decoded_image(trained_cvae):
 
 
 @pytest.mark.parametrize(
-    "labels, message",
+    "labels, error, message",
     [
-        ([0, 10], r"labels must hold integers 0-9; got values in \[0, 10\]"),
-        ([-1, 3], r"labels must hold integers 0-9; got values in \[-1, 3\]"),
-        ([1.5, 2.0], "labels must hold integers 0-9; got dtype float64"),
-        ([1, 2, 3], r"labels must be a 1-d array of 2 labels; got shape \(3,\)"),
-        ([True, False], "got dtype bool"),
+        ([0, 10], ValueError, r"labels must hold integers 0-9; got values in \[0, 10\]"),
+        ([-1, 3], ValueError, r"labels must hold integers 0-9; got values in \[-1, 3\]"),
+        ([1.5, 2.0], TypeError, "labels must be a 1-d array of integer labels; got .*float64"),
+        ([1, 2, 3], ValueError, r"labels must be a 1-d array of 2 labels, .*got shape \(3,\)"),
+        ([True, False], TypeError, "labels must be a 1-d array of integer labels; got .*bool"),
     ],
 )
-def test_conditional_vae_rejects_bad_labels(trained_cvae, labels, message):
+def test_conditional_vae_rejects_bad_labels(trained_cvae, labels, error, message):
     cvae, images = trained_cvae[:2]
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         cvae.encode(images[:2], labels)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         cvae.decode(np.zeros((2, 2)), labels)
 
 
@@ -136,8 +136,19 @@ def test_conditional_vae_names_each_bad_argument(trained_cvae):
         cvae.transfer_style(images[:2], [1, 2], [1, 12])
     with pytest.raises(ValueError, match="labels must request at least one digit"):
         cvae.sample([])
-    with pytest.raises(ValueError, match=r"labels must be a 1-d array"):
+    with pytest.raises(TypeError, match=r"labels must be a 1-d array of the digits .*got int 3"):
         cvae.sample(3)
+
+
+def test_conditional_vae_samples_its_posterior_with_the_labels(trained_cvae):
+    cvae, images, labels, _ = trained_cvae
+    draws = cvae.sample_posterior(images[:3], labels[:3], num_samples=4, seed=0)
+    assert draws.shape == (3, 4, 28, 28)
+    np.testing.assert_array_equal(
+        draws, cvae.sample_posterior(images[:3], labels[:3], num_samples=4, seed=0)
+    )
+    with pytest.raises(ValueError, match="labels must be a 1-d array of 3 labels"):
+        cvae.sample_posterior(images[:3], labels[:2], num_samples=4)
 
 
 def test_conditional_vae_round_trips_through_a_keras_file(trained_cvae, tmp_path):
@@ -164,8 +175,10 @@ def test_binarized_dataset_keeps_labels_with_their_images():
     assert len(batches) == 3 and len(batches[0]) == 1
     for ((binary, batch_labels),) in batches:
         np.testing.assert_array_equal(binary.numpy()[:, 0], batch_labels.numpy())
-    with pytest.raises(ValueError, match="same number"):
+    with pytest.raises(ValueError, match=r"labels must be a 1-d array of 10 labels"):
         vh.binarized_dataset(images, 4, seed=0, labels=labels[:5])
+    with pytest.raises(ValueError, match=r"labels must hold digits 0-9; got values in \[0, 10\]"):
+        vh.binarized_dataset(images, 4, seed=0, labels=labels * 10)
 
 
 def test_manifold_and_temperature_figures(trained_tiny_vae, prototype_digits):

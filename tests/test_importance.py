@@ -74,11 +74,17 @@ def test_is_finite_for_all_black_and_all_white_images(trained_tiny_vae, fill):
     assert np.all(np.isfinite(estimate)) and np.all(estimate > 0)
 
 
-@pytest.mark.parametrize("num_samples", [0, -3, 2.5, True])
-def test_rejects_fewer_than_one_sample(tiny_vae, images, num_samples):
-    with pytest.raises(
-        ValueError, match=f"num_samples must be a positive integer; got {num_samples}"
-    ):
+@pytest.mark.parametrize(
+    ("num_samples", "error", "message"),
+    [
+        (0, ValueError, "num_samples must be a positive integer; got 0"),
+        (-3, ValueError, "num_samples must be a positive integer; got -3"),
+        (2.5, TypeError, "num_samples must be an int; got float 2.5"),
+        (True, TypeError, "num_samples must be an int; got bool True"),
+    ],
+)
+def test_rejects_fewer_than_one_sample(tiny_vae, images, num_samples, error, message):
+    with pytest.raises(error, match=message):
         vh.importance_weighted_nll(tiny_vae, images, num_samples)
 
 
@@ -96,8 +102,11 @@ def test_rejects_images_of_the_wrong_shape_or_range(tiny_vae, bad, message):
 
 
 def test_rejects_a_model_that_is_not_a_vae(images):
-    with pytest.raises(TypeError, match="model must be a vae_helpers.VAE"):
+    with pytest.raises(TypeError, match="model must be a vae_helpers VAE; got object"):
         vh.importance_weighted_nll(object(), images, num_samples=5)
+    cvae = vh.build_conditional_vae(latent_dim=2, hidden_units=(8,))
+    with pytest.raises(TypeError, match="methods take no labels; got ConditionalVAE"):
+        vh.importance_weighted_nll(cvae, images, num_samples=5)
 
 
 def test_rejects_a_non_positive_batch_size(tiny_vae, images):

@@ -101,8 +101,10 @@ def test_plot_training_curves_rejects_empty_history():
 def test_plot_posterior_vs_prior_reports_the_kl():
     fig = vh.plot_posterior_vs_prior(2.0, 0.0)
     assert "KL(q || p) = 2.000 nats" in fig.axes[0].get_title()
-    with pytest.raises(ValueError, match="mean and log_var must be finite"):
+    with pytest.raises(ValueError, match="mean must be a finite number; got nan"):
         vh.plot_posterior_vs_prior(float("nan"), 0.0)
+    with pytest.raises(TypeError, match="log_var must be a real number; got None"):
+        vh.plot_posterior_vs_prior(0.0, None)
 
 
 def test_plot_posterior_vs_prior_shows_zero_kl_for_the_prior():

@@ -67,8 +67,12 @@ def test_score_samples_returns_the_four_scores(images):
     assert scores["confidence"] == pytest.approx(probabilities.max(axis=1).mean(), rel=1e-6)
     assert scores["entropy"] == pytest.approx(vh.class_histogram_entropy(probabilities))
     assert np.isnan(vh.score_samples(classifier, images, features)["label_accuracy"])
-    with pytest.raises(ValueError, match=r"labels must hold one requested digit per image"):
+    with pytest.raises(ValueError, match=r"labels must be a 1-d array of 12 labels"):
         vh.score_samples(classifier, images, features, labels=predicted[:3])
+    with pytest.raises(ValueError, match="images must hold values in"):
+        vh.score_samples(classifier, images * 255, features)
+    with pytest.raises(ValueError, match="reference_features must have the classifier's 16"):
+        vh.score_samples(classifier, images, features[:, :3])
 
 
 def test_frechet_distance_copes_with_dead_features(gaussian_features):

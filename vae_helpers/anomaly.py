@@ -13,7 +13,18 @@ from keras import ops
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
 
 from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence
-from .validation import as_flat_images, check_positive_int, check_same_length
+from .models import VAE
+from .validation import (
+    SEED_RULE,
+    as_array,
+    as_class_labels,
+    as_finite_vector,
+    as_flat_images,
+    as_mapping,
+    check_model,
+    check_same_length,
+    check_scalar,
+)
 
 SCORE_NAMES = ("negative ELBO", "reconstruction", "KL", "IW bound")
 
@@ -25,9 +36,12 @@ def elbo_terms(model, x, seed=None, batch_size=1024):
     ``seed``), ``kl`` the analytic ``KL(q(z|x) || p(z))``; their sum is the one-sample
     negative ELBO that ``model.evaluate`` averages. ``model`` is a :class:`~vae_helpers.VAE`;
     ``x`` holds images in [0, 1] as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
+    Taught in chapter 7, section "Four anomaly scores".
     """
+    check_model(model, "model", (VAE,))
     flat = as_flat_images(x, "x")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
+    seed = check_scalar(seed, "seed", int, **SEED_RULE)  # a NumPy int becomes a Python int
     seed_generator = keras.random.SeedGenerator(seed)
     reconstruction, kl = [], []
     for start in range(0, len(flat), batch_size):
@@ -50,26 +64,42 @@ def anomaly_scores(model, x, num_samples=50, seed=None, batch_size=1024):
     ``"reconstruction"`` and ``"KL"`` (its two terms, from the same draw) and ``"IW bound"``
     (:func:`~vae_helpers.importance_weighted_nll` with ``num_samples`` draws). Higher means
     more anomalous for all four. ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
+    Taught in chapter 7, section "Four anomaly scores".
     """
+    seed = check_scalar(seed, "seed", int, **SEED_RULE)
+    check_scalar(num_samples, "num_samples", int, low=1)
     reconstruction, kl = elbo_terms(model, x, seed=seed, batch_size=batch_size)
     iw_seed = None if seed is None else seed + 1
     iw = importance_weighted_nll(model, x, num_samples, seed=iw_seed)
     return dict(zip(SCORE_NAMES, (reconstruction + kl, reconstruction, kl, iw)))
 
 
-def _labels_and_scores(is_anomaly, scores, scores_name):
-    labels = np.asarray(is_anomaly)
-    values = np.asarray(scores, dtype=np.float64)
+def check_anomaly_labels(is_anomaly, scores, scores_name="scores", labels_name="is_anomaly"):
+    """Check the truth ``is_anomaly`` and one score per image; return them as arrays.
+
+    ``is_anomaly`` is a 1-d array of 0 (normal) and 1 (anomaly), or booleans, with both
+    classes present; ``scores`` as many finite numbers. Returns ``(int64 labels, float64
+    scores)``. The names are those of the caller's arguments, for the messages.
+    """
+    labels = as_array(is_anomaly, labels_name, "a 1-d array of 0 (normal) and 1 (anomaly)")
+    values = as_array(scores, scores_name, "a 1-d array of numbers, one score per image")
+    values = values.astype(np.float64, copy=False)
     if labels.ndim != 1 or values.ndim != 1:
         raise ValueError(
-            f"is_anomaly and {scores_name} must be 1-d, one value per image; "
+            f"{labels_name} and {scores_name} must be 1-d, one value per image; "
             f"got shapes {labels.shape} and {values.shape}."
         )
-    check_same_length(labels, values, "is_anomaly", scores_name)
+    check_same_length(labels, values, labels_name, scores_name)
     if not np.isin(labels, (0, 1)).all():
-        raise ValueError("is_anomaly must hold only 0 (normal) and 1 (anomaly) or booleans.")
+        raise ValueError(
+            f"{labels_name} must hold only 0 (normal) and 1 (anomaly) or booleans; "
+            f"got {np.unique(labels[~np.isin(labels, (0, 1))])[:5].tolist()}."
+        )
     if len(np.unique(labels)) != 2:
-        raise ValueError("is_anomaly must contain both normal (0) and anomalous (1) images.")
+        raise ValueError(
+            f"{labels_name} must contain both normal (0) and anomalous (1) images; "
+            f"got only {np.unique(labels).tolist()} in {len(labels)} images."
+        )
     if not np.all(np.isfinite(values)):
         raise ValueError(f"{scores_name} must be finite; got NaN or infinite values.")
     return labels.astype(np.int64), values
@@ -81,7 +111,7 @@ def auroc(is_anomaly, scores):
     ``is_anomaly`` holds 1 (or True) for anomalies and 0 for normal images. 1.0 means every
     anomaly scores above every normal image, 0.5 is chance, 0.0 a perfectly reversed order.
     """
-    labels, values = _labels_and_scores(is_anomaly, scores, "scores")
+    labels, values = check_anomaly_labels(is_anomaly, scores)
     return float(roc_auc_score(labels, values))
 
 
@@ -92,12 +122,32 @@ def auroc_table(scores_by_normal, labels):
     trained on) to the dict of scores its model gave the evaluation images (as from
     :func:`anomaly_scores`); ``labels`` holds those images' classes. Images of class ``c``
     are normal (0), all others anomalous (1): the one-class protocol of Ruff et al. (2018).
+    Every normal class must occur in ``labels``, and so must at least one other class.
+    Taught in chapter 7, section "Four anomaly scores".
     """
-    labels = np.asarray(labels)
+    as_mapping(scores_by_normal, "scores_by_normal", "normal class to a dict of scores")
+    labels = as_array(labels, "labels", "a 1-d array of integer class labels", "iu")
+    labels = as_class_labels(labels, "labels", len(labels))
+    if len(labels) == 0:
+        raise ValueError("labels must hold the class of at least one image; got none.")
     table = {}
     for normal, scores in scores_by_normal.items():
+        name = f"scores_by_normal[{normal!r}]"
+        as_mapping(scores, name, "score name to one score per image")
         is_anomaly = (labels != normal).astype(np.int64)
-        table[normal] = {name: auroc(is_anomaly, values) for name, values in scores.items()}
+        if is_anomaly.all() or not is_anomaly.any():
+            raise ValueError(
+                f"scores_by_normal has the normal class {normal!r}, so labels must hold it and "
+                f"at least one other class; labels hold {np.unique(labels).tolist()}."
+            )
+        table[normal] = {
+            score: float(
+                roc_auc_score(
+                    *check_anomaly_labels(is_anomaly, values, f"{name}[{score!r}]", "labels")
+                )
+            )
+            for score, values in scores.items()
+        }
     return table
 
 
@@ -106,15 +156,10 @@ def threshold_at_percentile(normal_scores, percentile=95.0):
 
     Chosen on held-out normal images, flagging ``score > threshold`` then flags about
     ``100 - percentile`` % of normal images (the false-positive rate one accepts).
+    Taught in chapter 7, section "From scores to decisions".
     """
-    values = np.asarray(normal_scores, dtype=np.float64)
-    if values.ndim != 1 or len(values) == 0 or not np.all(np.isfinite(values)):
-        raise ValueError(
-            f"normal_scores must be a non-empty 1-d array of finite numbers; got shape "
-            f"{values.shape}."
-        )
-    if isinstance(percentile, bool) or not 0.0 <= percentile <= 100.0:
-        raise ValueError(f"percentile must be a number from 0 to 100; got {percentile!r}.")
+    values = as_finite_vector(normal_scores, "normal_scores", what="finite scores")
+    check_scalar(percentile, "percentile", float, low=0, high=100)
     return float(np.percentile(values, percentile))
 
 
@@ -124,8 +169,10 @@ def detection_report(is_anomaly, scores, threshold):
     Keys: ``precision``, ``recall`` and ``f1`` of the anomaly class (scikit-learn's), the
     ``false_positive_rate`` on normal images, the number ``flagged``, and ``confusion``, the
     2x2 confusion matrix (rows: true normal, anomaly; columns: predicted normal, anomaly).
+    Taught in chapter 7, section "From scores to decisions".
     """
-    labels, values = _labels_and_scores(is_anomaly, scores, "scores")
+    labels, values = check_anomaly_labels(is_anomaly, scores)
+    check_scalar(threshold, "threshold", float)
     flagged = (values > threshold).astype(np.int64)
     precision, recall, f1, _ = precision_recall_fscore_support(
         labels, flagged, average="binary", zero_division=0.0

@@ -15,21 +15,36 @@ from .models import (
     LOG_VAR_RANGE,
     PACKAGE,
     VAE,
-    _dense_stack,
-    _encoder_heads,
-    _in_batches,
     build_dense_decoder,
+    check_sizes,
+    check_vae_settings,
+    dense_stack,
+    encoder_heads,
+    in_batches,
 )
-from .validation import IMAGE_PIXELS, IMAGE_SIDE, as_flat_images, check_latents, like_layout
+from .validation import (
+    IMAGE_PIXELS,
+    IMAGE_SIDE,
+    SEED_RULE,
+    as_array,
+    as_class_labels,
+    as_flat_images,
+    check_latents,
+    check_scalar,
+    is_tensor,
+    like_layout,
+)
 
 
 def check_labels(labels, count, name="labels"):
-    """Return ``labels`` as int32 ``(count,)`` if they are integer digits 0-9, else raise."""
-    array = np.asarray(labels)
-    if array.ndim != 1 or len(array) != count:
-        raise ValueError(f"{name} must be a 1-d array of {count} labels; got shape {array.shape}.")
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.integer):
-        raise ValueError(f"{name} must hold integers 0-9; got dtype {array.dtype}.")
+    """Return ``labels`` as int32 ``(count,)`` if they are integer digits 0-9, else raise.
+
+    A ``TypeError`` if they are not an array of integers (floats and bools included), a
+    ``ValueError`` if there are not ``count`` of them or one lies outside 0-9.
+    """
+    name = check_scalar(name, "name", str)
+    count = check_scalar(count, "count", int, low=0)
+    array = as_class_labels(labels, name, count)
     if count and (array.min() < 0 or array.max() >= NUM_CLASSES):
         raise ValueError(
             f"{name} must hold integers 0-{NUM_CLASSES - 1}; "
@@ -54,12 +69,26 @@ class ConditionalVAE(VAE):
     decoder ``latent_dim`` + 10. Calling the model returns the VAE's dict (``logits``,
     ``mean``, ``log_var``, sampled ``z``); the loss and its trackers are the VAE's.
     NumPy methods: :meth:`encode`, :meth:`decode`, :meth:`sample`, :meth:`reconstruct` and
-    :meth:`transfer_style` (encode with the true label, decode with another).
+    :meth:`transfer_style` (encode with the true label, decode with another), and
+    :meth:`sample_posterior`; each takes the labels besides what the ``VAE``'s takes.
+    Taught in chapter 5, section "A digit on demand: the conditional VAE".
     """
 
+    takes_labels = True
+    label_inputs = NUM_CLASSES
+
     def posterior(self, inputs):
-        """Return (mean, log_var) of q(z|x, y) for a batch ``(images, labels)``."""
+        """Return (mean, log_var) of q(z|x, y) for a batch ``(images, labels)``.
+
+        Tensors pass as they are; NumPy images and labels are checked.
+        """
+        if not isinstance(inputs, (tuple, list)) or len(inputs) != 2:
+            raise TypeError(f"inputs must be a pair (images, labels); got {type(inputs).__name__}.")
         images, labels = inputs
+        if not is_tensor(images):
+            images = as_flat_images(images, "inputs[0]")
+        if not is_tensor(labels):
+            labels = check_labels(labels, len(images), "inputs[1]")
         mean, log_var = self.encoder(_with_labels(ops.reshape(images, (-1, IMAGE_PIXELS)), labels))
         return mean, ops.clip(log_var, *LOG_VAR_RANGE)
 
@@ -77,17 +106,14 @@ class ConditionalVAE(VAE):
         """Return the posterior ``(mean, log_var)`` of each image given its label."""
         flat = as_flat_images(x, "x")
         labels = check_labels(labels, len(flat))
-        stacked = np.column_stack([flat, labels.astype(np.float32)])
-        return _in_batches(
-            lambda batch: self.posterior((batch[:, :-1], batch[:, -1])), stacked, batch_size
-        )
+        return in_batches(lambda *batch: self.posterior(batch), (flat, labels), batch_size)
 
     def decode(self, z, labels, batch_size=1024):
         """Return pixel probabilities ``(N, 28, 28)`` decoded from ``z`` with ``labels``."""
         z = check_latents(z, self.latent_dim, "z")
         labels = check_labels(labels, len(z))
         stacked = np.column_stack([z, labels.astype(np.float32)])
-        (probabilities,) = _in_batches(
+        (probabilities,) = in_batches(
             lambda batch: ops.sigmoid(self.decoder(_with_labels(batch[:, :-1], batch[:, -1]))),
             stacked,
             batch_size,
@@ -95,18 +121,40 @@ class ConditionalVAE(VAE):
         return probabilities.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
 
     def sample(self, labels, seed=None, temperature=1.0):
-        """Decode one prior draw z ~ N(0, temperature**2 I) per requested label."""
-        if np.size(labels) == 0:
+        """Decode one prior draw z ~ N(0, temperature**2 I) per requested label.
+
+        ``labels`` holds the digits to draw, one image each (not a count, as for ``VAE``).
+        """
+        requested = as_array(labels, "labels", "a 1-d array of the digits to draw (0-9)", "iu")
+        if requested.size == 0:
             raise ValueError("labels must request at least one digit; got none.")
-        labels = check_labels(labels, np.size(labels))
+        labels = check_labels(requested, requested.size)
+        check_scalar(seed, "seed", int, **SEED_RULE)
+        check_scalar(temperature, "temperature", float, low=0)
         rng = np.random.default_rng(seed)
         z = temperature * rng.standard_normal((len(labels), self.latent_dim), dtype=np.float32)
         return self.decode(z, labels)
 
     def transfer_style(self, x, labels, new_labels):
         """Encode ``x`` given its ``labels`` (posterior mean) and decode with ``new_labels``."""
+        new_labels = check_labels(new_labels, len(as_flat_images(x, "x")), "new_labels")
         mean, _ = self.encode(x, labels)
-        return self.decode(mean, check_labels(new_labels, len(mean), "new_labels"))
+        return self.decode(mean, new_labels)
+
+    def sample_posterior(self, x, labels, num_samples, seed=None):
+        """Decode ``num_samples`` draws of z ~ q(z|x, y) per image, each with its own label.
+
+        Returns pixel probabilities of shape ``(N, num_samples, 28, 28)``.
+        """
+        num_samples = check_scalar(num_samples, "num_samples", int, low=1)
+        check_scalar(seed, "seed", int, **SEED_RULE)
+        mean, log_var = self.encode(x, labels)
+        rng = np.random.default_rng(seed)
+        epsilon = rng.standard_normal((len(mean), num_samples, self.latent_dim), dtype=np.float32)
+        z = mean[:, None] + np.exp(0.5 * log_var)[:, None] * epsilon
+        each_label = np.repeat(check_labels(labels, len(mean)), num_samples)
+        images = self.decode(z.reshape(-1, self.latent_dim), each_label)
+        return images.reshape(len(mean), num_samples, IMAGE_SIDE, IMAGE_SIDE)
 
     def reconstruct(self, x, labels, batch_size=1024):
         """Decode each image's posterior mean with its own label, in the layout of ``x``."""
@@ -116,9 +164,14 @@ class ConditionalVAE(VAE):
 
 
 def build_conditional_vae(latent_dim=2, hidden_units=(512,), beta=1.0, seed=None):
-    """A dense conditional VAE: [784 pixels, 10 one-hot] -> 512 -> z; [z, one-hot] -> 784."""
+    """A dense conditional VAE: [784 pixels, 10 one-hot] -> 512 -> z; [z, one-hot] -> 784.
+
+    Taught in chapter 5, section "A digit on demand: the conditional VAE".
+    """
+    latent_dim, hidden_units = check_sizes(latent_dim, hidden_units)
+    check_vae_settings(beta, seed)
     inputs = keras.Input(shape=(IMAGE_PIXELS + NUM_CLASSES,), name="image_and_label")
-    hidden = _dense_stack(inputs, hidden_units, "encoder")
-    encoder = _encoder_heads(inputs, hidden, latent_dim, True, "encoder")
+    hidden = dense_stack(inputs, hidden_units, "encoder")
+    encoder = encoder_heads(inputs, hidden, latent_dim, True, "encoder")
     decoder = build_dense_decoder(latent_dim + NUM_CLASSES, tuple(reversed(hidden_units)))
     return ConditionalVAE(encoder, decoder, beta=beta, seed=seed, name="conditional_vae")

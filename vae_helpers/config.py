@@ -10,6 +10,8 @@ import os
 import keras
 import tensorflow as tf
 
+from .validation import MAX_SEED, check_scalar
+
 MODE_VARIABLE = "VAE_BOOK_MODE"
 MODES = ("full", "quick")
 
@@ -35,9 +37,11 @@ def by_mode(*, full, quick):
 
 
 def seed_everything(seed):
-    """Seed Python, NumPy and TensorFlow and make TensorFlow's ops deterministic."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}.")
+    """Seed Python, NumPy and TensorFlow and make TensorFlow's ops deterministic.
+
+    ``seed`` is an int (Python's or NumPy's) from 0 to 2**32 - 1, the range NumPy accepts.
+    """
+    seed = check_scalar(seed, "seed", int, low=0, high=MAX_SEED)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 

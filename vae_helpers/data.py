@@ -18,10 +18,11 @@ import tensorflow as tf
 
 from .validation import (
     IMAGE_SIDE,
+    SEED_RULE,
+    as_array,
+    as_class_labels,
     as_flat_images,
-    check_non_negative,
-    check_positive_int,
-    check_same_length,
+    check_scalar,
     like_layout,
 )
 
@@ -134,24 +135,25 @@ def load_fashion_mnist():
     return _scale(x_train, y_train), _scale(x_test, y_test)
 
 
+def _digits(labels, name):
+    """Raise a ``ValueError`` unless the integer ``labels`` all lie in 0-9; return them."""
+    if len(labels) and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
+        raise ValueError(
+            f"{name} must hold digits 0-{NUM_CLASSES - 1}; "
+            f"got values in [{labels.min()}, {labels.max()}]."
+        )
+    return labels
+
+
 def one_class_split(x, y, digit):
     """Return the images of ``x`` whose label in ``y`` is ``digit`` (one class, for training).
 
     ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1] and keeps its
-    layout; ``y`` holds N integer labels; ``digit`` is an int from 0 to 9.
+    layout; ``y`` holds N integer labels 0-9; ``digit`` is an int from 0 to 9.
     """
     flat = as_flat_images(x, "x")
-    labels = np.asarray(y)
-    if labels.shape != (len(flat),):
-        raise ValueError(
-            f"y must hold one label per image, shape ({len(flat)},); got {labels.shape}."
-        )
-    if (
-        isinstance(digit, bool)
-        or not isinstance(digit, (int, np.integer))
-        or not 0 <= digit < NUM_CLASSES
-    ):
-        raise ValueError(f"digit must be an integer from 0 to {NUM_CLASSES - 1}; got {digit!r}.")
+    labels = _digits(as_class_labels(y, "y", len(flat)), "y")
+    check_scalar(digit, "digit", int, low=0, high=NUM_CLASSES - 1)
     return like_layout(flat[labels == digit], x)
 
 
@@ -160,16 +162,17 @@ def add_gaussian_noise(x, noise_factor, seed):
 
     ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1]. ``noise_factor``
     is one number for every image, or an array of N numbers, one per image.
+    Taught in chapter 4, section "Noisy digits".
     """
     flat = as_flat_images(x, "x")
-    factors = np.asarray(noise_factor, dtype=np.float32)
+    if not isinstance(noise_factor, (list, tuple, np.ndarray)) or np.ndim(noise_factor) == 0:
+        check_scalar(noise_factor, "noise_factor", float, low=0)
+    expected = f"a number or an array of {len(flat)} numbers (one per image)"
+    factors = as_array(noise_factor, "noise_factor", expected, "iuf", min_ndim=0)
+    factors = factors.astype(np.float32)
     if factors.shape not in ((), (len(flat),)):
-        raise ValueError(
-            f"noise_factor must be a number or an array of {len(flat)} numbers (one per image); "
-            f"got shape {factors.shape}."
-        )
-    if factors.ndim == 0:
-        check_non_negative(noise_factor, "noise_factor")
+        raise ValueError(f"noise_factor must be {expected}; got shape {factors.shape}.")
+    check_scalar(seed, "seed", int, **SEED_RULE)
     if not (np.all(np.isfinite(factors)) and np.all(factors >= 0)):
         raise ValueError(
             "noise_factor must hold finite numbers >= 0; "
@@ -188,6 +191,7 @@ def binarize(x, seed):
     float32 in {0, 1} with the layout of ``x``.
     """
     flat = as_flat_images(x, "x")
+    check_scalar(seed, "seed", int, **SEED_RULE)
     rng = np.random.default_rng(seed)
     return like_layout((rng.random(flat.shape, dtype=np.float32) < flat).astype(np.float32), x)
 
@@ -196,17 +200,18 @@ def binarized_dataset(x, batch_size, seed, shuffle=True, labels=None):
     """A ``tf.data`` pipeline that re-binarises ``x`` in every epoch (dynamic binarisation).
 
     Yields float32 ``(batch, 784)`` batches; ``x`` is any accepted image layout in [0, 1].
-    With ``labels`` (one integer per image), yields ``((images, labels),)`` instead, the
+    With ``labels`` (one digit 0-9 per image), yields ``((images, labels),)`` instead, the
     input a conditional model's ``fit`` expects, shuffled together.
     Each epoch reshuffles (when ``shuffle``) and draws fresh pixels, reproducibly from ``seed``.
     """
     flat = as_flat_images(x, "x")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
+    seed = check_scalar(seed, "seed", int, **SEED_RULE)
+    shuffle = check_scalar(shuffle, "shuffle", bool)
     if labels is None:
         examples = tf.data.Dataset.from_tensor_slices(flat)
     else:
-        labels = np.asarray(labels)
-        check_same_length(flat, labels, "x", "labels")
+        labels = _digits(as_class_labels(labels, "labels", len(flat)), "labels")
         examples = tf.data.Dataset.from_tensor_slices((flat, labels))
     if shuffle:
         examples = examples.shuffle(len(flat), seed=seed, reshuffle_each_iteration=True)

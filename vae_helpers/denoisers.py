@@ -23,42 +23,46 @@ from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
 from .metrics import psnr
 from .validation import (
     as_square_images,
-    check_non_negative,
-    check_positive_int,
     check_same_length,
+    check_scalar,
+    check_sequence,
     like_layout,
 )
 
+# parameter -> (kind, rule) for check_scalar; every method's parameters are checked by these
+_RULES = {
+    "size": (int, {"low": 1}),
+    "sigma": (float, {"low": 0}),
+    "weight": (float, {"low": 0, "open_low": True}),
+    "h": (float, {"low": 0, "open_low": True}),
+    "patch_size": (int, {"low": 1}),
+    "patch_distance": (int, {"low": 1}),
+}
 
-def _positive(value, name):
-    if check_non_negative(value, name) == 0:
-        raise ValueError(f"{name} must be a finite number > 0; got {value!r}.")
-    return float(value)
+
+def _checked_parameter(parameter, value, name):
+    """``value`` of a denoiser's ``parameter`` checked by its rule; ``name`` is for messages."""
+    kind, rule = _RULES[parameter]
+    value = check_scalar(value, name, kind, **rule)
+    if parameter == "size" and value % 2 == 0:
+        raise ValueError(f"{name} must be odd, so the window has a centre pixel; got {value}.")
+    return value
 
 
 def _median(images, size):
-    size = check_positive_int(size, "size")
-    if size % 2 == 0:
-        raise ValueError(f"size must be odd, so the window has a centre pixel; got {size}.")
     return ndimage.median_filter(images, size=(1, size, size))
 
 
 def _gaussian(images, sigma):
-    sigma = check_non_negative(sigma, "sigma")
     return ndimage.gaussian_filter(images, sigma=(0.0, sigma, sigma))
 
 
 def _tv(images, weight):
-    weight = _positive(weight, "weight")
     # channel_axis=0: scikit-image denoises each image of the stack separately.
     return denoise_tv_chambolle(images, weight=weight, channel_axis=0)
 
 
 def _nl_means(images, h, patch_size, patch_distance):
-    h = _positive(h, "h")
-    patch_size = check_positive_int(patch_size, "patch_size")
-    patch_distance = check_positive_int(patch_distance, "patch_distance")
-
     def denoise(image):
         return denoise_nl_means(
             image, h=h, patch_size=patch_size, patch_distance=patch_distance, fast_mode=True
@@ -94,8 +98,7 @@ def denoiser_defaults(method):
 
 
 def _check_method(method):
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {DENOISERS}; got {method!r}.")
+    check_scalar(method, "method", str, choices=DENOISERS)
 
 
 def denoise_images(x, method, **params):
@@ -114,6 +117,7 @@ def denoise_images(x, method, **params):
             f"{method} takes the parameters {sorted(defaults)}; got unknown {unknown}."
         )
     images = as_square_images(x, "x")
+    params = {name: _checked_parameter(name, value, name) for name, value in params.items()}
     denoised = function(images, **{**defaults, **params})
     flat = np.clip(denoised, 0.0, 1.0).astype(np.float32).reshape(len(images), -1)
     return like_layout(flat, x)
@@ -144,14 +148,14 @@ def tune_denoiser(x_clean, x_noisy, method, parameter, grid, **fixed):
         "x_clean",
         "x_noisy",
     )
-    if parameter not in _METHODS[method][1]:
-        raise ValueError(
-            f"parameter must be one of {method}'s parameters {sorted(_METHODS[method][1])}; "
-            f"got {parameter!r}."
-        )
+    check_scalar(parameter, "parameter", str, choices=tuple(sorted(_METHODS[method][1])))
+    if parameter in fixed:
+        raise ValueError(f"fixed must not set {parameter}, the parameter that grid tunes.")
+    kind, _ = _RULES[parameter]
+    check_sequence(grid, "grid", kind, min_length=1)
     grid = tuple(grid)
-    if not grid:
-        raise ValueError(f"grid must hold at least one value of {parameter}; got {grid}.")
+    for index, value in enumerate(grid):
+        _checked_parameter(parameter, value, f"grid[{index}]")
     scores = tuple(
         psnr(x_clean, denoise_images(x_noisy, method, **{**fixed, parameter: value}), True)
         for value in grid

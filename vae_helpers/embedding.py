@@ -12,7 +12,17 @@ from sklearn.manifold import trustworthiness
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from .validation import as_finite_matrix, as_flat_images, check_positive_int, check_same_length
+from .models import VAE, Autoencoder
+from .validation import (
+    SEED_RULE,
+    as_class_labels,
+    as_finite_matrix,
+    as_flat_images,
+    check_model,
+    check_same_length,
+    check_scalar,
+    check_sequence,
+)
 
 
 def encode_dataset(model, x, batch_size=1024, sample=False, seed=None):
@@ -22,12 +32,11 @@ def encode_dataset(model, x, batch_size=1024, sample=False, seed=None):
     z ~ q(z|x) per image, repeatable with ``seed``) or an ``Autoencoder`` (its codes; it has
     no posterior to sample). ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
     """
-    if not hasattr(model, "encode") or not hasattr(model, "latent_dim"):
-        raise TypeError(
-            f"model must be a vae_helpers VAE or Autoencoder; got {type(model).__name__}."
-        )
+    check_model(model, "model", (VAE, Autoencoder))
     flat = as_flat_images(x, "x")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
+    sample = check_scalar(sample, "sample", bool)
+    check_scalar(seed, "seed", int, **SEED_RULE)
     encoded = model.encode(flat, batch_size=batch_size)
     if not isinstance(encoded, tuple):  # an autoencoder's codes
         if sample:
@@ -40,13 +49,6 @@ def encode_dataset(model, x, batch_size=1024, sample=False, seed=None):
         return mean
     epsilon = np.random.default_rng(seed).standard_normal(mean.shape, dtype=np.float32)
     return mean + np.exp(0.5 * log_var) * epsilon
-
-
-def _as_labels(labels, name, expected):
-    array = np.asarray(labels)
-    if array.ndim != 1 or len(array) != expected:
-        raise ValueError(f"{name} must be a 1-d array of {expected} labels; got {array.shape}.")
-    return array
 
 
 def evaluate_embedding(
@@ -69,7 +71,9 @@ def evaluate_embedding(
     - ``"silhouette"`` of the test labels in the test embedding (Euclidean).
 
     Trustworthiness and silhouette use the same ``subsample`` test points drawn with
-    ``seed`` (all of them if there are fewer).
+    ``seed`` (all of them if there are fewer). Labels are class labels of any kind (integers,
+    or e.g. strings), one per row of their embedding.
+    Taught in chapter 6, section "The data and the protocol".
     """
     train = as_finite_matrix(train_embedding, "train_embedding")
     test = as_finite_matrix(test_embedding, "test_embedding")
@@ -78,17 +82,20 @@ def evaluate_embedding(
             "train_embedding and test_embedding must have the same number of dimensions; "
             f"got {train.shape[1]} and {test.shape[1]}."
         )
-    train_labels = _as_labels(train_labels, "train_labels", len(train))
-    test_labels = _as_labels(test_labels, "test_labels", len(test))
+    train_labels = as_class_labels(train_labels, "train_labels", len(train), "biufUS")
+    test_labels = as_class_labels(test_labels, "test_labels", len(test), "biufUS")
     images = as_flat_images(test_images, "test_images")
     check_same_length(test, images, "test_embedding", "test_images")
-    neighbors = [check_positive_int(k, "neighbors") for k in np.atleast_1d(neighbors)]
+    neighbors = list(
+        check_sequence(neighbors, "neighbors", int, min_length=1, scalar_ok=True, low=1)
+    )
     if max(neighbors) > len(train):
         raise ValueError(
             f"neighbors must be at most the {len(train)} training points; got {max(neighbors)}."
         )
-    trust_k = check_positive_int(trustworthiness_neighbors, "trustworthiness_neighbors")
-    subsample = check_positive_int(subsample, "subsample")
+    trust_k = check_scalar(trustworthiness_neighbors, "trustworthiness_neighbors", int, low=1)
+    subsample = check_scalar(subsample, "subsample", int, low=1)
+    check_scalar(seed, "seed", int, **SEED_RULE)
 
     row = {}
     for k in neighbors:

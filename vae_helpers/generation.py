@@ -8,15 +8,15 @@ holds the same prior mass.
 import numpy as np
 from scipy import stats
 
-from .validation import check_positive_int
+from .validation import as_array, check_scalar
 
 # Below this sin(angle), two directions count as parallel and slerp falls back to lerp.
 _PARALLEL = 1e-6
 
 
 def _endpoints(start, end):
-    start = np.asarray(start, dtype=np.float64)
-    end = np.asarray(end, dtype=np.float64)
+    start = as_array(start, "start", "a 1-d numeric vector", "iuf").astype(np.float64)
+    end = as_array(end, "end", "a 1-d numeric vector", "iuf").astype(np.float64)
     if start.ndim != 1 or start.shape != end.shape or start.size == 0:
         raise ValueError(
             "start and end must be 1-d vectors of the same length; "
@@ -29,9 +29,7 @@ def _endpoints(start, end):
 
 def _fractions(steps):
     """``steps`` evenly spaced fractions from 0 to 1 inclusive, as a column."""
-    steps = check_positive_int(steps, "steps")
-    if steps < 2:
-        raise ValueError(f"steps must be at least 2 (both endpoints); got {steps}.")
+    steps = check_scalar(steps, "steps", int, low=2)
     return np.linspace(0.0, 1.0, steps)[:, None]
 
 
@@ -39,6 +37,7 @@ def lerp(start, end, steps):
     """``steps`` points on the straight line from ``start`` to ``end`` (both included).
 
     ``start`` and ``end`` are 1-d vectors of equal length; returns float32 ``(steps, d)``.
+    Taught in chapter 5, section "Interpolation".
     """
     start, end = _endpoints(start, end)
     t = _fractions(steps)
@@ -52,6 +51,7 @@ def slerp(start, end, steps):
     (Shoemake's slerp); two vectors of equal norm keep that norm all along it. When the
     vectors are (nearly) parallel, or one is zero, the angle is undefined and the straight
     line is returned. Returns float32 ``(steps, d)`` with the endpoints exactly as given.
+    Taught in chapter 5, section "Interpolation".
     """
     start, end = _endpoints(start, end)
     t = _fractions(steps)
@@ -74,7 +74,7 @@ def normal_quantiles(grid_size):
     The midpoints of ``grid_size`` equal slices of probability, so 0 and 1 (where the
     inverse CDF is infinite) are never reached.
     """
-    grid_size = check_positive_int(grid_size, "grid_size")
+    grid_size = check_scalar(grid_size, "grid_size", int, low=1)
     return (np.arange(grid_size) + 0.5) / grid_size
 
 
@@ -84,6 +84,7 @@ def normal_grid(grid_size):
     Each coordinate runs over ``scipy.stats.norm.ppf(normal_quantiles(grid_size))``.
     Returns float32 ``(grid_size**2, 2)`` in reading order for a picture: row by row from
     the top (largest z2) down, and within a row from the smallest z1 to the largest.
+    Taught in chapter 5, section "The latent manifold of the 2-d model".
     """
     values = stats.norm.ppf(normal_quantiles(grid_size))
     z1, z2 = np.meshgrid(values, values[::-1])

@@ -19,13 +19,16 @@ The VAE methods (Rezende et al., 2014, impute missing pixels the iterative way):
 import numpy as np
 from skimage.restoration import inpaint_biharmonic as _biharmonic
 
+from .models import VAE, Autoencoder
 from .validation import (
     IMAGE_PIXELS,
     IMAGE_SIDE,
+    SEED_RULE,
+    as_array,
     as_flat_images,
     as_masks,
-    check_non_negative,
-    check_positive_int,
+    check_model,
+    check_scalar,
     like_layout,
 )
 
@@ -38,20 +41,11 @@ def square_mask(side, top=None, left=None):
     The square's top-left corner is at row ``top`` and column ``left``, each by default
     ``(28 - side) // 2``, which centres it; exactly ``side**2`` pixels are missing.
     """
-    side = check_positive_int(side, "side")
-    if side > IMAGE_SIDE:
-        raise ValueError(f"side must be at most {IMAGE_SIDE} pixels; got {side}.")
+    side = check_scalar(side, "side", int, low=1, high=IMAGE_SIDE)
     corner = []
     for value, name in ((top, "top"), (left, "left")):
         value = (IMAGE_SIDE - side) // 2 if value is None else value
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise ValueError(f"{name} must be an integer; got {value!r}.")
-        if not 0 <= value <= IMAGE_SIDE - side:
-            raise ValueError(
-                f"{name} must be in [0, {IMAGE_SIDE - side}] for a square of side {side}; "
-                f"got {value}."
-            )
-        corner.append(int(value))
+        corner.append(check_scalar(value, name, int, low=0, high=IMAGE_SIDE - side))
     mask = np.ones((IMAGE_SIDE, IMAGE_SIDE), dtype=np.float32)
     mask[corner[0] : corner[0] + side, corner[1] : corner[1] + side] = 0.0
     return mask
@@ -60,8 +54,7 @@ def square_mask(side, top=None, left=None):
 def half_mask(which="left"):
     """One ``(28, 28)`` mask with half the image missing: ``"left"``, ``"right"``, ``"top"``
     or ``"bottom"`` (14 of the 28 columns or rows, 392 pixels)."""
-    if which not in HALVES:
-        raise ValueError(f"which must be one of {HALVES}; got {which!r}.")
+    check_scalar(which, "which", str, choices=HALVES)
     mask = np.ones((IMAGE_SIDE, IMAGE_SIDE), dtype=np.float32)
     half = IMAGE_SIDE // 2
     region = {
@@ -80,8 +73,13 @@ def random_mask(fraction_missing, num_images, seed=None):
 
     ``fraction_missing`` is one fraction in [0, 1] for every image or one per image.
     """
-    num_images = check_positive_int(num_images, "num_images")
-    fractions = np.asarray(fraction_missing, dtype=np.float64)
+    num_images = check_scalar(num_images, "num_images", int, low=1)
+    check_scalar(seed, "seed", int, **SEED_RULE)
+    if not isinstance(fraction_missing, (list, tuple, np.ndarray)):
+        check_scalar(fraction_missing, "fraction_missing", float, low=0, high=1)
+    fractions = as_array(
+        fraction_missing, "fraction_missing", "a number or an array of numbers", "iuf", 0
+    ).astype(np.float64)
     fractions = np.broadcast_to(fractions, (num_images,)) if fractions.ndim == 0 else fractions
     if fractions.shape != (num_images,) or not np.all((fractions >= 0) & (fractions <= 1)):
         raise ValueError(
@@ -106,9 +104,7 @@ def apply_mask(x, mask, fill=0.0):
     ``fill`` shows the missing region in figures.
     """
     flat, visible = _images_and_masks(x, mask)
-    fill = check_non_negative(fill, "fill")
-    if fill > 1:
-        raise ValueError(f"fill must be a pixel value in [0, 1]; got {fill!r}.")
+    fill = check_scalar(fill, "fill", float, low=0, high=1)
     return like_layout(np.where(visible, flat, np.float32(fill)), x)
 
 
@@ -116,7 +112,9 @@ def inpaint_once(model, x, mask):
     """Encode the masked image, decode it, keep the visible pixels: one pass.
 
     ``model`` is a ``VAE`` (decodes the posterior mean) or an ``Autoencoder``.
+    Taught in chapter 4, section "Inpainting: filling in what is missing".
     """
+    check_model(model, "model", (VAE, Autoencoder))
     flat, visible = _images_and_masks(x, mask)
     guess = model.reconstruct(np.where(visible, flat, 0.0)).reshape(len(flat), IMAGE_PIXELS)
     return like_layout(np.where(visible, flat, guess), x)
@@ -128,8 +126,10 @@ def inpaint_iterative(model, x, mask, steps=10):
     Pass 1 is :func:`inpaint_once`; each later pass encodes the previous result, whose missing
     region holds the model's last guess instead of black, decodes it and keeps the visible
     pixels. The whole batch goes through every pass together.
+    Taught in chapter 4, section "Inpainting: filling in what is missing".
     """
-    steps = check_positive_int(steps, "steps")
+    check_model(model, "model", (VAE, Autoencoder))
+    steps = check_scalar(steps, "steps", int, low=1)
     flat, visible = _images_and_masks(x, mask)
     current = np.where(visible, flat, 0.0)
     for _ in range(steps):
@@ -145,8 +145,10 @@ def inpaint_samples(model, x, mask, num_samples, steps=10, seed=None):
     posterior mean; the chains start from the black-filled image and run independently (a
     seeded NumPy generator). ``model`` is a ``VAE``. Returns ``(N, num_samples, 28, 28)``.
     """
-    num_samples = check_positive_int(num_samples, "num_samples")
-    steps = check_positive_int(steps, "steps")
+    check_model(model, "model", (VAE,))
+    num_samples = check_scalar(num_samples, "num_samples", int, low=1)
+    steps = check_scalar(steps, "steps", int, low=1)
+    check_scalar(seed, "seed", int, **SEED_RULE)
     flat, visible = _images_and_masks(x, mask)
     rng = np.random.default_rng(seed)
     known = np.repeat(flat, num_samples, axis=0)

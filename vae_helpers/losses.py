@@ -10,11 +10,43 @@ import keras
 import numpy as np
 from keras import ops
 
-from .validation import as_flat_images, check_positive_int
+from .validation import SEED_RULE, as_array, as_flat_images, check_model, check_scalar, is_tensor
+
+_NUMBERS = (("float", "int", "uint"), "a numeric array or tensor")
+_PIXELS = (("float", "bool"), "an array or tensor of float pixel values in [0, 1]")
 
 
-def _same_shape_tensors(first, second, names):
-    """Convert both to float32 tensors; raise a ValueError if their known shapes differ."""
+def _checked(value, name, kinds, expected):
+    """A tensor whose dtype is one of ``kinds``, or a checked non-empty, finite NumPy array.
+
+    NumPy pixel targets (``_PIXELS``) must also lie in [0, 1] and not be integers.
+    """
+    if is_tensor(value):
+        dtype = ops.dtype(value)
+        if not dtype.startswith(kinds):
+            raise TypeError(f"{name} must be {expected}; got a tensor of dtype {dtype}.")
+        return value
+    array = as_array(value, name, expected, "biuf")
+    if array.dtype.kind not in "".join(kind[0] for kind in kinds):
+        hint = f" Divide 0-255 pixels by 255 ({name} / 255.0)." if "bool" in kinds else ""
+        raise TypeError(f"{name} must be {expected}; got an array of dtype {array.dtype}.{hint}")
+    if array.size == 0:
+        raise ValueError(f"{name} must hold at least one value; got shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
+    if "bool" in kinds and (array.min() < 0 or array.max() > 1):
+        raise ValueError(
+            f"{name} must hold values in [0, 1]; "
+            f"got values in [{float(array.min()):g}, {float(array.max()):g}]."
+        )
+    return array.astype(np.float32) if array.dtype.kind == "b" else array
+
+
+def _same_shape_tensors(first, second, names, first_check=_NUMBERS):
+    """Check both (dtype; for NumPy input also size, finiteness and range) and convert them
+    to float32 tensors; raise a ValueError if their known shapes differ."""
+    first = _checked(first, names[0], *first_check)
+    second = _checked(second, names[1], *_NUMBERS)
     first = ops.convert_to_tensor(first, dtype="float32")
     second = ops.convert_to_tensor(second, dtype="float32")
     if tuple(first.shape) != tuple(second.shape) and None not in (*first.shape, *second.shape):
@@ -29,6 +61,7 @@ def kl_divergence(mean, log_var):
     """KL( N(mean, exp(log_var)) || N(0, I) ), summed over the last axis.
 
     Closed form: ``-0.5 * sum(1 + log_var - mean**2 - exp(log_var))``.
+    Taught in chapter 1, section "The Gaussian KL in closed form".
     """
     mean, log_var = _same_shape_tensors(mean, log_var, ("mean", "log_var"))
     return -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
@@ -40,8 +73,9 @@ def bernoulli_nll(x, logits):
     ``x`` and ``logits`` share a shape whose first axis is the batch; the sum runs over all
     other axes. Computed from logits (``log(1 + exp(-|l|))`` form), so it stays finite where
     a sigmoid would round to 0 or 1.
+    Taught in chapter 3, section "The correct loss, three ways".
     """
-    x, logits = _same_shape_tensors(x, logits, ("x", "logits"))
+    x, logits = _same_shape_tensors(x, logits, ("x", "logits"), _PIXELS)
     per_pixel = ops.binary_crossentropy(x, logits, from_logits=True)
     return ops.sum(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=-1)
 
@@ -52,13 +86,19 @@ def monte_carlo_kl(mean, log_var, num_samples, seed=None):
     Returns the average of ``log q(z) - log p(z)`` over ``num_samples`` draws for each row;
     it converges to :func:`kl_divergence`, which chapter 1 checks.
     """
-    mean = np.asarray(mean, dtype=np.float64)
-    log_var = np.asarray(log_var, dtype=np.float64)
-    if mean.shape != log_var.shape or mean.ndim != 2:
+    mean = as_array(mean, "mean", "a numeric array (N, latent_dim)", "iuf").astype(np.float64)
+    log_var = as_array(log_var, "log_var", "a numeric array (N, latent_dim)", "iuf")
+    log_var = log_var.astype(np.float64)
+    if mean.shape != log_var.shape or mean.ndim != 2 or mean.size == 0:
         raise ValueError(
-            "mean and log_var must share a shape (N, latent_dim); "
+            "mean and log_var must share a non-empty shape (N, latent_dim); "
             f"got {mean.shape} and {log_var.shape}."
         )
+    for array, name in ((mean, "mean"), (log_var, "log_var")):
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} must be finite; got NaN or infinite values.")
+    num_samples = check_scalar(num_samples, "num_samples", int, low=1)
+    check_scalar(seed, "seed", int, **SEED_RULE)
     rng = np.random.default_rng(seed)
     epsilon = rng.standard_normal((num_samples,) + mean.shape)
     z = mean + np.exp(0.5 * log_var) * epsilon
@@ -76,21 +116,21 @@ def importance_weighted_nll(model, x, num_samples, batch_size=16_384, seed=None)
     one-sample estimate of the negative ELBO. The mean over the k weights is taken in log
     space (log-sum-exp), so no weight is ever exponentiated.
 
-    ``model`` is a :class:`~vae_helpers.VAE` (anything with ``posterior(x)`` returning
-    ``(mean, log_var)`` and a ``decoder`` returning Bernoulli logits). ``x`` holds images
+    ``model`` is a :class:`~vae_helpers.VAE` (not a conditional one: no labels are passed),
+    whose ``decoder`` returns Bernoulli logits. ``x`` holds images
     in [0, 1] as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``. At most
     ``batch_size`` (image, sample) pairs are decoded at once: several images per pass when
     ``k`` is small, one image's samples split over several passes when ``k`` is large, so
     memory does not grow with ``k``. Returns a NumPy float64 array of N values.
+    Taught in chapter 3, section "How good is the model really? The importance-weighted bound".
     """
-    if not (hasattr(model, "posterior") and hasattr(model, "decoder")):
-        raise TypeError(
-            "model must be a vae_helpers.VAE (with posterior() and decoder); "
-            f"got {type(model).__name__}."
-        )
+    from .models import VAE  # here, not at the top: the models module imports this one
+
+    check_model(model, "model", (VAE,))
     flat = as_flat_images(x, "x")
-    num_samples = check_positive_int(num_samples, "num_samples")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    num_samples = check_scalar(num_samples, "num_samples", int, low=1)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
+    seed = check_scalar(seed, "seed", int, **SEED_RULE)  # a NumPy int becomes a Python int
     images_per_pass = max(1, batch_size // num_samples)
     samples_per_pass = min(num_samples, batch_size)
     seed_generator = keras.random.SeedGenerator(seed)

@@ -13,13 +13,15 @@ needs: the visible ones are copied from the input and would flatter any method.
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
+from .models import VAE
 from .validation import (
     IMAGE_SIDE,
     as_flat_images,
     as_masks,
     as_square_images,
-    check_non_negative,
+    check_model,
     check_same_length,
+    check_scalar,
 )
 
 DATA_RANGE = 1.0
@@ -27,10 +29,11 @@ SSIM_WINDOW = 7  # scikit-image's default window, 7x7 pixels
 _SSIM_BATCH = 2_000  # images per structural_similarity call (bounds memory)
 
 
-def _image_pairs(x_true, x_test):
+def _image_pairs(x_true, x_test, average):
     true = as_square_images(x_true, "x_true")
     test = as_square_images(x_test, "x_test")
     check_same_length(true, test, "x_true", "x_test")
+    check_scalar(average, "average", bool)
     return true, test
 
 
@@ -59,7 +62,7 @@ def psnr(x_true, x_test, average=False, mask=None):
     ``inf`` too). Images may be ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``. With a
     ``mask`` the MSE is taken over each image's missing pixels (mask 0) only.
     """
-    true, test = _image_pairs(x_true, x_test)
+    true, test = _image_pairs(x_true, x_test, average)
     if mask is None:
         pairs = zip(true, test)
     else:
@@ -88,7 +91,7 @@ def ssim(x_true, x_test, average=False, mask=None):
     exactly the per-image values: scikit-image averages the map over the pixels at least 3
     from the border, and those pixels' 7x7 windows lie inside their own image.
     """
-    true, test = _image_pairs(x_true, x_test)
+    true, test = _image_pairs(x_true, x_test, average)
     if mask is not None:
         return _result(_masked_ssim(true, test, _missing_pixels(mask, len(true))), average)
     crop = (SSIM_WINDOW - 1) // 2
@@ -128,11 +131,14 @@ def active_units(model, x, threshold=0.01, return_variances=False):
     ``model`` is a :class:`~vae_helpers.VAE`; ``x`` holds at least two images in [0, 1] as
     ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``. Returns the count (an ``int``), or
     ``(count, variances)`` with the per-unit variances when ``return_variances`` is true.
+    Taught in chapter 3, section "The reference model: the correct ELBO".
     """
+    check_model(model, "model", (VAE,))
     flat = as_flat_images(x, "x")
     if len(flat) < 2:
         raise ValueError(f"x must hold at least two images to measure a variance; got {len(flat)}.")
-    check_non_negative(threshold, "threshold")
+    check_scalar(threshold, "threshold", float, low=0)
+    check_scalar(return_variances, "return_variances", bool)
     mean, _ = model.encode(flat)
     variances = np.var(mean.astype(np.float64), axis=0)
     count = int(np.count_nonzero(variances > threshold))

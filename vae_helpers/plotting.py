@@ -5,23 +5,36 @@ Every function takes images as ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)
 [0, 1] and returns the Matplotlib ``Figure`` it drew.
 """
 
+from collections.abc import Callable
+
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from scipy import stats
-from sklearn.metrics import ConfusionMatrixDisplay, roc_curve
+from sklearn.metrics import ConfusionMatrixDisplay, roc_auc_score, roc_curve
 
-from .anomaly import auroc, detection_report
+from .anomaly import check_anomaly_labels, detection_report
 from .data import add_gaussian_noise
 from .generation import normal_grid
 from .inpainting import apply_mask
 from .losses import kl_divergence
 from .metrics import psnr
+from .models import VAE, Autoencoder
 from .validation import (
     IMAGE_PIXELS,
+    SEED_RULE,
+    as_array,
+    as_class_labels,
+    as_finite_vector,
     as_flat_images,
+    as_mapping,
     as_square_images,
-    check_positive_int,
+    check_instance,
+    check_model,
     check_same_length,
+    check_scalar,
+    check_sequence,
 )
 
 
@@ -49,8 +62,16 @@ def _image_rows(rows, titles, suptitle=None, panel_titles=None):
     return fig
 
 
+def _check_title(title, name="title"):
+    return check_scalar(title, name, str, none_ok=True)
+
+
+def _check_ax(ax):
+    return check_instance(ax, "ax", (Axes, type(None)), "a Matplotlib Axes or None")
+
+
 def _check_num_images(num_images, available, data_name):
-    num_images = check_positive_int(num_images, "num_images")
+    num_images = check_scalar(num_images, "num_images", int, low=1)
     if num_images > available:
         raise ValueError(
             f"num_images must be at most the {available} images in {data_name}; got {num_images}."
@@ -61,12 +82,23 @@ def _check_num_images(num_images, available, data_name):
 def model_outputs(model, x):
     """Images a model makes from ``x``, as ``(N, 784)`` probabilities.
 
-    Uses ``model.reconstruct`` when the model has one (``VAE``); otherwise ``model.predict``
-    on ``x`` shaped as the model's input, whose output must be pixel values in [0, 1].
+    Uses ``model.reconstruct`` when the model has one (``VAE``, ``Autoencoder``); otherwise
+    ``model.predict`` on ``x`` shaped as the model's input, whose output must be pixel values
+    in [0, 1]. A ``ConditionalVAE`` is refused: it needs labels.
     """
     flat = as_flat_images(x, "x")
+    expected = "a vae_helpers VAE or Autoencoder, or a keras Model"
+    check_instance(model, "model", keras.Model, expected)
+    if getattr(model, "takes_labels", False):
+        check_model(model, "model", (VAE, Autoencoder))  # refuses it: it needs labels
     if hasattr(model, "reconstruct"):
         return as_flat_images(model.reconstruct(flat), "model output")
+    inputs = getattr(model, "inputs", None)
+    if not inputs or len(inputs) != 1:
+        raise ValueError(
+            "model must be a keras Model with one known input (built on keras.Input) taking "
+            f"28x28 images; got a {type(model).__name__} without one."
+        )
     input_shape = tuple(model.inputs[0].shape[1:])
     if int(np.prod(input_shape)) != IMAGE_PIXELS:
         raise ValueError(
@@ -90,10 +122,7 @@ def _method_rows(outputs, outputs_name, reference, reference_name, num_images):
     ``outputs`` maps a method's name to its images (one per image of ``reference``). Returns
     the rows in the mapping's order and the checked ``num_images``.
     """
-    if not outputs:
-        raise ValueError(
-            f"{outputs_name} must map at least one method name to its images; got none."
-        )
+    as_mapping(outputs, outputs_name, "method name to its images")
     num_images = _check_num_images(num_images, len(reference), reference_name)
     rows = {}
     for name, images in outputs.items():
@@ -106,7 +135,8 @@ def _method_rows(outputs, outputs_name, reference, reference_name, num_images):
 def plot_image_grid(images, ncols=10, title=None):
     """Show images in a grid ``ncols`` wide."""
     images = as_square_images(images, "images")
-    ncols = min(check_positive_int(ncols, "ncols"), len(images))
+    ncols = min(check_scalar(ncols, "ncols", int, low=1), len(images))
+    _check_title(title)
     nrows = -(-len(images) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.1 * nrows), squeeze=False)
     for axis in axes.flat:
@@ -125,7 +155,10 @@ def plot_image_rows(rows, row_titles, title=None):
     ``rows`` is a list of image arrays, each ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)``
     with the same ``n``; ``row_titles`` names each row.
     """
+    check_instance(rows, "rows", (list, tuple), "a list of image arrays, one per row")
     images = [as_square_images(row, f"rows[{index}]") for index, row in enumerate(rows)]
+    row_titles = check_sequence(row_titles, "row_titles", str)
+    _check_title(title)
     if not images or len(row_titles) != len(images):
         raise ValueError(
             "rows and row_titles must be non-empty and equally long; "
@@ -133,7 +166,7 @@ def plot_image_rows(rows, row_titles, title=None):
         )
     if len({len(row) for row in images}) != 1:
         raise ValueError(
-            f"every row must hold the same number of images; got {[len(row) for row in images]}."
+            f"rows must each hold the same number of images; got {[len(row) for row in images]}."
         )
     return _image_rows(images, list(row_titles), title)
 
@@ -185,12 +218,10 @@ def plot_denoising_sweep(x_clean, denoisers, noise_factors, index=0, seed=0):
     each denoiser in order, clean.
     """
     clean = as_square_images(x_clean, "x_clean")
-    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-        raise ValueError(f"index must be an integer; got {index!r}.")
-    if not 0 <= index < len(clean):
-        raise ValueError(f"index must be in [0, {len(clean) - 1}] for x_clean; got {index}.")
-    if not denoisers:
-        raise ValueError("denoisers must map at least one name to a function; got none.")
+    check_scalar(index, "index", int, low=0, high=len(clean) - 1)
+    _check_denoisers(denoisers)
+    check_sequence(noise_factors, "noise_factors", float, min_length=1, scalar_ok=True, low=0)
+    check_scalar(seed, "seed", int, **SEED_RULE)
     noise_factors = list(np.atleast_1d(noise_factors))
     digit = clean[index : index + 1]
     rows, panel_titles = [], []
@@ -210,12 +241,20 @@ def plot_denoising_sweep(x_clean, denoisers, noise_factors, index=0, seed=0):
     return _image_rows(rows, titles, panel_titles=panel_titles)
 
 
+def _check_denoisers(denoisers):
+    """``denoisers`` maps names to functions ``f(x_noisy, noise_factor)``."""
+    as_mapping(denoisers, "denoisers", "name to a function f(x_noisy, noise_factor)")
+    for name, denoise in denoisers.items():
+        check_instance(denoise, f"denoisers[{name!r}]", Callable, "a function")
+
+
 def plot_posterior_samples(model, x_clean, x_noisy, num_images=6, num_samples=5, seed=0):
     """Noisy inputs, ``num_samples`` decoded draws z ~ q(z|x_noisy) each, and the clean images.
 
     ``model`` is a ``VAE``; each sample row shows one draw per digit, so reading down a column
     shows the spread of clean digits the model finds plausible for that noisy input.
     """
+    check_model(model, "model", (VAE,))
     clean = as_square_images(x_clean, "x_clean")
     noisy = as_square_images(x_noisy, "x_noisy")
     check_same_length(clean, noisy, "x_clean", "x_noisy")
@@ -235,10 +274,24 @@ def plot_training_curves(history):
     ``history`` is the ``History`` that ``fit`` returns or its ``.history`` dict.
     """
     curves = getattr(history, "history", history)
-    if not isinstance(curves, dict) or not curves:
+    check_instance(curves, "history", dict, "a keras History or a dict of lists")
+    if not curves or all(name.startswith("val_") for name in curves):
         raise ValueError(
             f"history must be a keras History or a non-empty dict of lists; got {history!r}."
         )
+    for name, values in curves.items():
+        values = as_array(values, f"history[{name!r}]", "a list of numbers, one per epoch", "iuf")
+        if values.ndim != 1 or len(values) == 0:
+            raise ValueError(
+                f"history[{name!r}] must be a 1-d list of at least one number, one per epoch; "
+                f"got shape {values.shape}."
+            )
+    for name in curves:
+        if f"val_{name}" in curves and len(curves[f"val_{name}"]) != len(curves[name]):
+            raise ValueError(
+                f"history[{f'val_{name}'!r}] must hold as many epochs as history[{name!r}]; "
+                f"got {len(curves[f'val_{name}'])} and {len(curves[name])}."
+            )
     names = sorted(
         (name for name in curves if not name.startswith("val_")),
         key=lambda name: _CURVE_ORDER.index(name) if name in _CURVE_ORDER else len(_CURVE_ORDER),
@@ -259,8 +312,9 @@ def plot_training_curves(history):
 
 def plot_posterior_vs_prior(mean, log_var, ax=None):
     """Draw the density of N(mean, exp(log_var)) against the prior N(0, 1) and give the KL."""
-    if not (np.isfinite(mean) and np.isfinite(log_var)):
-        raise ValueError(f"mean and log_var must be finite; got {mean!r} and {log_var!r}.")
+    check_scalar(mean, "mean", float)
+    check_scalar(log_var, "log_var", float)
+    _check_ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.2))
     std = float(np.exp(0.5 * log_var))
@@ -281,11 +335,18 @@ def plot_latent_manifold(model, grid_size=15, x=None, labels=None):
     The grid is :func:`~vae_helpers.generation.normal_grid`: evenly spaced in prior
     probability, so the axes show Phi(z), the Normal CDF of each coordinate. With images
     ``x`` (``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``), their encoded means are
-    overlaid at Phi(mean), coloured by ``labels`` when given.
+    overlaid at Phi(mean), coloured by ``labels`` when given (one per image of ``x``).
     """
+    check_model(model, "model", (VAE,))
     if model.latent_dim != 2:
         raise ValueError(f"model must have a 2-d latent space; got latent_dim={model.latent_dim}.")
-    grid_size = check_positive_int(grid_size, "grid_size")
+    grid_size = check_scalar(grid_size, "grid_size", int, low=1)
+    if x is not None:
+        count = len(as_flat_images(x, "x"))
+        if labels is not None:
+            as_class_labels(labels, "labels", count)
+    elif labels is not None:
+        raise ValueError("labels colour the images of x, so they need x; got labels without x.")
     tiles = model.decode(normal_grid(grid_size)).reshape(grid_size, grid_size, 28, 28)
     picture = tiles.transpose(0, 2, 1, 3).reshape(grid_size * 28, grid_size * 28)
     fig, ax = plt.subplots(figsize=(7.5, 7))
@@ -305,7 +366,15 @@ def plot_latent_manifold(model, grid_size=15, x=None, labels=None):
 
 
 def plot_temperature_rows(model, temperatures, num_images=10, seed=0):
-    """One row of prior samples per temperature, the same draws scaled by each temperature."""
+    """One row of prior samples per temperature, the same draws scaled by each temperature.
+
+    ``model`` is a ``VAE`` (a conditional one needs labels: use its ``sample``);
+    ``temperatures`` is a non-empty list of numbers >= 0.
+    """
+    check_model(model, "model", (VAE,))
+    check_sequence(temperatures, "temperatures", float, min_length=1, low=0)
+    check_scalar(num_images, "num_images", int, low=1)
+    check_scalar(seed, "seed", int, **SEED_RULE)
     rows = [model.sample(num_images, seed=seed, temperature=float(t)) for t in temperatures]
     return _image_rows(rows, [f"T = {float(t):g}" for t in temperatures])
 
@@ -316,17 +385,21 @@ def plot_embeddings(embeddings, labels, title=None, point_size=2.0):
     ``embeddings`` maps a panel title to an ``(N, 2)`` array (e.g. a method's embedding of
     the test images); ``labels`` holds the N digits (any integer class labels).
     """
-    if not embeddings:
-        raise ValueError("embeddings must map at least one title to an (N, 2) array; got none.")
-    labels = np.asarray(labels)
-    if labels.ndim != 1:
-        raise ValueError(f"labels must be a 1-d array; got shape {labels.shape}.")
+    as_mapping(embeddings, "embeddings", "panel title to an (N, 2) array")
+    labels = as_array(labels, "labels", "a 1-d array of class labels", "iuU")
+    if labels.ndim != 1 or len(labels) == 0:
+        raise ValueError(f"labels must be a non-empty 1-d array; got shape {labels.shape}.")
+    _check_title(title)
+    check_scalar(point_size, "point_size", float, low=0, open_low=True)
     points = {}
     for name, embedding in embeddings.items():
-        array = np.asarray(embedding, dtype=np.float32)
+        shown = f"embeddings[{name!r}]"
+        array = as_array(embedding, shown, "a numeric (N, 2) array", "iuf").astype(np.float32)
         if array.ndim != 2 or array.shape[1] != 2:
-            raise ValueError(f"embeddings[{name!r}] must have shape (N, 2); got {array.shape}.")
-        check_same_length(array, labels, f"embeddings[{name!r}]", "labels")
+            raise ValueError(f"{shown} must have shape (N, 2); got {array.shape}.")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{shown} must be finite; got NaN or infinite values.")
+        check_same_length(array, labels, shown, "labels")
         points[name] = array
     classes = np.unique(labels)
     colours = plt.get_cmap("tab10" if len(classes) <= 10 else "tab20")
@@ -349,12 +422,7 @@ def plot_embeddings(embeddings, labels, title=None, point_size=2.0):
 
 
 def _score_array(scores, count, name):
-    values = np.asarray(scores, dtype=np.float64)
-    if values.shape != (count,) or not np.all(np.isfinite(values)):
-        raise ValueError(
-            f"{name} must hold one finite score per image, shape ({count},); got {values.shape}."
-        )
-    return values
+    return as_finite_vector(scores, name, count, "finite scores, one per image")
 
 
 def plot_roc_curves(is_anomaly, scores, title=None, ax=None):
@@ -363,15 +431,18 @@ def plot_roc_curves(is_anomaly, scores, title=None, ax=None):
     ``is_anomaly`` holds 1 (or True) for anomalies and 0 for normal images; ``scores`` maps
     a score's name to one value per image, higher meaning more anomalous.
     """
-    if not scores:
-        raise ValueError("scores must map at least one score name to its values; got none.")
+    as_mapping(scores, "scores", "score name to one score per image")
+    _check_title(title)
+    _check_ax(ax)
+    checked = {
+        name: check_anomaly_labels(is_anomaly, values, f"scores[{name!r}]")
+        for name, values in scores.items()
+    }
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 4.2))
-    labels = np.asarray(is_anomaly).astype(np.int64)
-    for name, values in scores.items():
-        values = _score_array(values, len(labels), f"scores[{name!r}]")
+    for name, (labels, values) in checked.items():
         false_positive, true_positive, _ = roc_curve(labels, values)
-        area = auroc(labels, values)
+        area = float(roc_auc_score(labels, values))
         ax.plot(false_positive, true_positive, label=f"{name} (AUROC {area:.3f})")
     ax.plot([0, 1], [0, 1], color="gray", linestyle=":", label="chance (AUROC 0.5)")
     ax.set_xlabel("false-positive rate (normal images flagged)")
@@ -391,6 +462,7 @@ def plot_ranked_images(x, scores, num_images=8, title=None):
     images = as_square_images(x, "x")
     values = _score_array(scores, len(images), "scores")
     num_images = _check_num_images(num_images, len(images), "x")
+    _check_title(title)
     order = np.argsort(values, kind="stable")
     picks = [order[::-1][:num_images], order[:num_images]]
     rows = [images[pick] for pick in picks]
@@ -409,7 +481,7 @@ def plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=8):
     """
     images = as_square_images(x, "x")
     values = _score_array(scores, len(images), "scores")
-    num_images = check_positive_int(num_images, "num_images")
+    num_images = check_scalar(num_images, "num_images", int, low=1)
     report = detection_report(is_anomaly, values, threshold)
     labels = np.asarray(is_anomaly).astype(bool)
     fig = plt.figure(figsize=(1.2 * max(num_images, 8), 5.6))
@@ -463,6 +535,7 @@ def plot_inpainting_comparison(x_true, mask, inpainted, num_images=8, title=None
     ``title``, when given, goes above the figure.
     """
     true = as_square_images(x_true, "x_true")
+    _check_title(title)
     rows, num_images = _method_rows(inpainted, "inpainted", true, "x_true", num_images)
     masked = apply_mask(true, mask, fill=0.5)[:num_images]
     return _image_rows(
@@ -478,12 +551,14 @@ def plot_inpainting_samples(x_true, mask, samples):
     for ``x_true`` and ``mask``.
     """
     true = as_square_images(x_true, "x_true")
-    samples = np.asarray(samples, dtype=np.float32)
+    samples = as_array(samples, "samples", "an array of float images in [0, 1]", "bf")
+    samples = samples.astype(np.float32, copy=False)
     if samples.ndim != 4 or samples.shape[0] != len(true) or samples.shape[2:] != true.shape[1:]:
         raise ValueError(
             f"samples must have shape ({len(true)}, num_samples, 28, 28) for x_true; "
             f"got shape {samples.shape}."
         )
+    as_flat_images(samples.reshape(-1, IMAGE_PIXELS), "samples")  # finite, in [0, 1]
     masked = apply_mask(true, mask, fill=0.5)
     rows = [
         [original, shown, *completions]

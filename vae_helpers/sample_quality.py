@@ -17,8 +17,16 @@ import numpy as np
 from keras import layers
 from scipy import linalg, special
 
-from .models import _in_batches
-from .validation import IMAGE_PIXELS, IMAGE_SIDE, as_finite_matrix, as_flat_images
+from .conditional import check_labels
+from .models import in_batches
+from .validation import (
+    IMAGE_PIXELS,
+    IMAGE_SIDE,
+    as_finite_matrix,
+    as_flat_images,
+    check_instance,
+    check_scalar,
+)
 
 FEATURES_LAYER = "features"
 
@@ -30,6 +38,7 @@ def build_mnist_classifier(feature_units=128):
     ``"features"`` (``feature_units`` wide), whose activations :func:`classifier_features`
     returns. Compile it with a from-logits sparse cross-entropy.
     """
+    feature_units = check_scalar(feature_units, "feature_units", int, low=1)
     inputs = keras.Input(shape=(IMAGE_PIXELS,), name="image")
     hidden = layers.Reshape((IMAGE_SIDE, IMAGE_SIDE, 1), name="to_image")(inputs)
     for index, count in enumerate((16, 32)):
@@ -42,18 +51,43 @@ def build_mnist_classifier(feature_units=128):
     return keras.Model(inputs, logits, name="mnist_classifier")
 
 
+def _check_classifier(classifier):
+    """The classifier's ``(logits, features)`` model, once ``classifier`` is checked."""
+    expected = "a keras Model like build_mnist_classifier()'s"
+    check_instance(classifier, "classifier", keras.Model, expected)
+    try:
+        inputs, outputs = classifier.inputs, classifier.outputs
+        features = classifier.get_layer(FEATURES_LAYER).output
+    except (AttributeError, ValueError):
+        raise ValueError(
+            f"classifier must be {expected}: a functional model with one 784-pixel input and "
+            f'a layer named "{FEATURES_LAYER}"; {type(classifier).__name__} {classifier.name!r} '
+            "has no such layer, or no known inputs and outputs."
+        ) from None
+    shapes = [tuple(tensor.shape[1:]) for tensor in (*inputs, outputs[0])]
+    if len(inputs) != 1 or shapes[0] != (IMAGE_PIXELS,) or len(shapes[1]) != 1:
+        raise ValueError(
+            f"classifier must take one input of {IMAGE_PIXELS} pixels and output one logit "
+            f"per class; got input shapes {shapes[:-1]} and output shape {shapes[-1]}."
+        )
+    return keras.Model(inputs[0], [outputs[0], features])
+
+
+def _outputs(classifier, x, batch_size, name):
+    flat = as_flat_images(x, name)
+    both = _check_classifier(classifier)
+    logits, features = in_batches(both, flat, batch_size)
+    return special.softmax(logits, axis=1), features
+
+
 def classifier_outputs(classifier, x, batch_size=1024):
     """Return ``(probabilities, features)`` of the classifier for images ``x``.
 
     ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1]; probabilities
     are the softmax of the logits ``(N, 10)``, features the ``"features"`` layer's output.
+    ``classifier`` is a model from :func:`build_mnist_classifier` (trained).
     """
-    flat = as_flat_images(x, "x")
-    both = keras.Model(
-        classifier.inputs[0], [classifier.outputs[0], classifier.get_layer(FEATURES_LAYER).output]
-    )
-    logits, features = _in_batches(both, flat, batch_size)
-    return special.softmax(logits, axis=1), features
+    return _outputs(classifier, x, batch_size, "x")
 
 
 def frechet_distance(features_a, features_b):
@@ -62,6 +96,7 @@ def frechet_distance(features_a, features_b):
     ``|mu_a - mu_b|^2 + tr(S_a + S_b - 2 (S_a S_b)^(1/2))``, with the matrix square root
     from ``scipy.linalg.sqrtm``; its tiny imaginary parts (rounding) are discarded. Features
     that never vary (dead ReLUs) make the covariances singular, which ``sqrtm`` handles.
+    Taught in chapter 5, section "Measuring sample quality".
     """
     a = as_finite_matrix(features_a, "features_a", min_rows=2)
     b = as_finite_matrix(features_b, "features_b", min_rows=2)
@@ -89,11 +124,11 @@ def class_histogram_entropy(probabilities):
     ``probabilities`` is ``(N, classes)``; 0 when every sample gets the same class,
     ln(classes) when all classes are predicted equally often.
     """
-    probabilities = np.asarray(probabilities)
-    if probabilities.ndim != 2 or len(probabilities) == 0:
+    probabilities = as_finite_matrix(probabilities, "probabilities")
+    if probabilities.min() < 0 or probabilities.max() > 1:
         raise ValueError(
-            f"probabilities must be a non-empty 2-d array (N, classes); got shape "
-            f"{probabilities.shape}."
+            "probabilities must hold values in [0, 1]; "
+            f"got values in [{probabilities.min():g}, {probabilities.max():g}]."
         )
     counts = np.bincount(probabilities.argmax(axis=1), minlength=probabilities.shape[1])
     shares = counts[counts > 0] / len(probabilities)
@@ -108,18 +143,24 @@ def score_samples(classifier, images, reference_features, labels=None):
     :func:`classifier_outputs`). Keys: ``confidence`` (mean top softmax probability),
     ``entropy`` (of the predicted-class histogram, nats), ``label_accuracy`` (share
     classified as the requested ``labels``; NaN without labels) and ``frechet`` (Fréchet
-    distance of the samples' features to the reference features).
+    distance of the samples' features to the reference features). The Fréchet distance needs
+    at least two images and two reference rows.
     """
-    probabilities, features = classifier_outputs(classifier, images)
+    probabilities, features = _outputs(classifier, images, 1024, "images")
+    reference = as_finite_matrix(reference_features, "reference_features", min_rows=2)
+    if reference.shape[1] != features.shape[1]:
+        raise ValueError(
+            f"reference_features must have the classifier's {features.shape[1]} feature "
+            f"columns; got {reference.shape[1]}."
+        )
+    if len(features) < 2:
+        raise ValueError(
+            f"images must hold at least two images for the Fréchet distance; got {len(features)}."
+        )
     if labels is None:
         label_accuracy = float("nan")
     else:
-        labels = np.asarray(labels)
-        if labels.shape != (len(probabilities),):
-            raise ValueError(
-                f"labels must hold one requested digit per image, shape ({len(probabilities)},); "
-                f"got shape {labels.shape}."
-            )
+        labels = check_labels(labels, len(probabilities))
         label_accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))
     return {
         "confidence": float(probabilities.max(axis=1).mean()),

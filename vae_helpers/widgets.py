@@ -14,8 +14,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .conditional import ConditionalVAE
+from .models import VAE, Autoencoder
 from .plotting import plot_denoising_sweep, plot_posterior_vs_prior, plot_threshold_decision
-from .validation import as_flat_images
+from .validation import as_finite_vector, as_flat_images, check_model, check_scalar
+
+# the sliders' ranges; kl_explorer's starting values must lie inside them
+MEAN_RANGE = (-3.0, 3.0)
+LOG_VAR_RANGE = (-4.0, 2.0)
 
 
 def _figure_png(figure):
@@ -40,12 +45,23 @@ def _figure_explorer(draw, **controls):
 
 
 def kl_explorer(mean=1.0, log_var=-1.0):
-    """Sliders for a 1-d posterior's mean and log-variance, redrawing it against the prior."""
+    """Sliders for a 1-d posterior's mean and log-variance, redrawing it against the prior.
+
+    The mean slider spans ``MEAN_RANGE``, the log-variance slider ``LOG_VAR_RANGE``.
+    """
+    mean = check_scalar(mean, "mean", float, low=MEAN_RANGE[0], high=MEAN_RANGE[1])
+    log_var = check_scalar(log_var, "log_var", float, low=LOG_VAR_RANGE[0], high=LOG_VAR_RANGE[1])
     return _figure_explorer(
         plot_posterior_vs_prior,
-        mean=widgets.FloatSlider(value=mean, min=-3.0, max=3.0, step=0.1, description="mean"),
+        mean=widgets.FloatSlider(
+            value=mean, min=MEAN_RANGE[0], max=MEAN_RANGE[1], step=0.1, description="mean"
+        ),
         log_var=widgets.FloatSlider(
-            value=log_var, min=-4.0, max=2.0, step=0.1, description="log-variance"
+            value=log_var,
+            min=LOG_VAR_RANGE[0],
+            max=LOG_VAR_RANGE[1],
+            step=0.1,
+            description="log-variance",
         ),
     )
 
@@ -56,9 +72,13 @@ def denoising_explorer(x_clean, denoisers, noise_factor=0.2, index=0, max_noise=
     ``x_clean`` holds the digits to pick from (any accepted layout, values in [0, 1]);
     ``denoisers`` maps a name to ``f(x_noisy, noise_factor)`` returning denoised images, as
     for :func:`~vae_helpers.plotting.plot_denoising_sweep`, which draws each view. The noise
-    of each digit is seeded by its index, so a view can be found again.
+    of each digit is seeded by its index, so a view can be found again. The slider runs from
+    0 to ``max_noise`` (> 0), and starts at ``noise_factor``; ``index`` picks the first digit.
     """
     count = len(as_flat_images(x_clean, "x_clean"))
+    max_noise = check_scalar(max_noise, "max_noise", float, low=0, open_low=True)
+    noise_factor = check_scalar(noise_factor, "noise_factor", float, low=0, high=max_noise)
+    index = check_scalar(index, "index", int, low=0, high=count - 1)
 
     def draw(noise_factor, index):
         return plot_denoising_sweep(x_clean, denoisers, [noise_factor], index=index, seed=index)
@@ -79,8 +99,12 @@ def latent_explorer(model, span=3.0, digit=0):
 
     For a :class:`~vae_helpers.conditional.ConditionalVAE` a digit picker is added and the
     sliders set the style; for a plain ``VAE`` they pick the point of the latent plane.
-    Sliders run over [-span, span], the prior's bulk for span 3.
+    Sliders run over [-span, span] (span > 0), the prior's bulk for span 3; ``digit`` (0-9) is
+    the digit a conditional model starts with.
     """
+    check_model(model, "model", (VAE, Autoencoder), labels_ok=True)
+    span = check_scalar(span, "span", float, low=0, open_low=True)
+    digit = check_scalar(digit, "digit", int, low=0, high=9)
     if model.latent_dim > 4:
         raise ValueError(
             f"model must have at most 4 latent dimensions (one slider each); "
@@ -117,7 +141,11 @@ def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
     truth (1 anomaly, 0 normal) and ``scores`` one score each (higher = more anomalous); the
     slider starts at ``threshold`` and spans the scores' 1st to 99.9th percentile.
     """
-    low, high = np.percentile(np.asarray(scores, dtype=np.float64), [1.0, 99.9])
+    count = len(as_flat_images(x, "x"))
+    values = as_finite_vector(scores, "scores", count, "finite scores, one per image")
+    check_scalar(threshold, "threshold", float)
+    check_scalar(num_images, "num_images", int, low=1)
+    low, high = np.percentile(values, [1.0, 99.9])
     low, high = float(min(low, threshold)), float(max(high, threshold))
 
     def draw(threshold):
