@@ -35,9 +35,10 @@ def test_shows_error_needs_exception_classes(expected):
 
 
 def test_glue_stores_the_value_for_the_book_when_myst_nb_is_installed(monkeypatch):
+    glue_module = pytest.importorskip("myst_nb.ext.glue")
     shown = []
     monkeypatch.setattr(
-        "IPython.display.display", lambda *args, **kwargs: shown.append((args, kwargs))
+        glue_module, "ipy_display", lambda *args, **kwargs: shown.append((args, kwargs))
     )
     vh.glue("answer", 42, display=False)
     ((bundle,), kwargs) = shown[0]
