@@ -25,6 +25,7 @@ import keras
 import tensorflow as tf
 
 import vae_helpers as vh
+from vae_helpers.distributed import EpochTimes
 
 
 def matmul_gflops(size=2048, repeats=15):
@@ -53,17 +54,6 @@ def training_flops_per_image(vae):
     return 3 * forward
 
 
-class EpochTimer(keras.callbacks.Callback):
-    def on_train_begin(self, logs=None):
-        self.durations = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.durations.append(time.perf_counter() - self.start)
-
-
 def images_per_second(x, pipeline, batch_size, steps_per_execution, jit_compile, epochs):
     """Median images/s over the epochs after a warm-up epoch (which includes tracing)."""
     keras.utils.set_random_seed(0)
@@ -73,14 +63,14 @@ def images_per_second(x, pipeline, batch_size, steps_per_execution, jit_compile,
         steps_per_execution=steps_per_execution,
         jit_compile=jit_compile,
     )
-    timer = EpochTimer()
+    timer = EpochTimes()
     if pipeline == "tf.data":
         data = vh.binarized_dataset(x, batch_size=batch_size, seed=0)
         vae.fit(data, epochs=epochs + 1, shuffle=False, verbose=0, callbacks=[timer])
     else:
         data = vh.binarize(x, seed=0)
         vae.fit(data, batch_size=batch_size, epochs=epochs + 1, verbose=0, callbacks=[timer])
-    return len(x) / statistics.median(timer.durations[1:]), training_flops_per_image(vae)
+    return len(x) / statistics.median(timer.seconds[1:]), training_flops_per_image(vae)
 
 
 def main():
