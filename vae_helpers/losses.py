@@ -10,6 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from .backend import compiled_for
 from .validation import SEED_RULE, as_array, as_flat_images, check_model, check_scalar, is_tensor
 
 _NUMBERS = (("float", "int", "uint"), "a numeric array or tensor")
@@ -134,29 +135,40 @@ def importance_weighted_nll(model, x, num_samples, batch_size=16_384, seed=None)
     images_per_pass = max(1, batch_size // num_samples)
     samples_per_pass = min(num_samples, batch_size)
     seed_generator = keras.random.SeedGenerator(seed)
+    log_sum_of_weights = compiled_for(model.decoder, _log_sum_of_weights)
     results = []
     for start in range(0, len(flat), images_per_pass):
-        images = flat[start : start + images_per_pass]
+        images = ops.convert_to_tensor(flat[start : start + images_per_pass])
         mean, log_var = model.posterior(images)
-        total = np.full(len(images), -np.inf)
+        total = np.full(ops.shape(images)[0], -np.inf)
         for done in range(0, num_samples, samples_per_pass):
             count = min(samples_per_pass, num_samples - done)
-            log_weights = _log_importance_weights(
-                model.decoder, images, mean, log_var, count, seed_generator
-            )
-            total = np.logaddexp(total, ops.convert_to_numpy(ops.logsumexp(log_weights, axis=1)))
+            num_images, latent_dim = ops.shape(mean)
+            epsilon = keras.random.normal((num_images, count, latent_dim), seed=seed_generator)
+            part = log_sum_of_weights(images, mean, log_var, epsilon)
+            total = np.logaddexp(total, ops.convert_to_numpy(part))
         results.append(np.log(num_samples) - total)
     return np.concatenate(results)
 
 
-def _log_importance_weights(decoder, images, mean, log_var, count, seed_generator):
-    """``log p(x|z) + log p(z) - log q(z|x)`` for ``count`` draws per image: (images, count)."""
-    num_images, latent_dim = ops.shape(mean)
-    epsilon = keras.random.normal((num_images, count, latent_dim), seed=seed_generator)
-    z = mean[:, None, :] + ops.exp(0.5 * log_var)[:, None, :] * epsilon
-    logits = decoder(ops.reshape(z, (-1, latent_dim)))
-    targets = ops.repeat(images, count, axis=0)  # image i's row for each of its draws
-    log_likelihood = -ops.reshape(bernoulli_nll(targets, logits), (num_images, count))
-    # log p(z) - log q(z|x): the Gaussians' log(2 pi) terms cancel, and z - mean = sigma * eps.
-    log_ratio = -0.5 * ops.sum(ops.square(z) - ops.square(epsilon) - log_var[:, None, :], axis=-1)
-    return log_likelihood + log_ratio
+def _log_sum_of_weights(decoder):
+    """A function of ``(images, mean, log_var, epsilon)`` with ``epsilon`` of shape
+    (images, draws, latent): ``log sum_i w_i`` per image, where ``log w_i = log p(x|z_i) +
+    log p(z_i) - log q(z_i|x)`` and ``z_i = mean + sigma * epsilon_i``; compiled, so one call
+    decodes and scores all the draws."""
+
+    def log_sum_of_weights(images, mean, log_var, epsilon):
+        num_images, count, latent_dim = ops.shape(epsilon)
+        z = mean[:, None, :] + ops.exp(0.5 * log_var)[:, None, :] * epsilon
+        logits = decoder(ops.reshape(z, (-1, latent_dim)))
+        # image i's pixels for each of its draws (a broadcast, not a copy, once compiled)
+        targets = ops.broadcast_to(images[:, None, :], (num_images, count, ops.shape(images)[1]))
+        targets = ops.reshape(targets, ops.shape(logits))
+        log_likelihood = -ops.reshape(bernoulli_nll(targets, logits), (num_images, count))
+        # log p(z) - log q(z|x): the Gaussians' log(2 pi) terms cancel, and z - mean = sigma * eps
+        log_ratio = -0.5 * ops.sum(
+            ops.square(z) - ops.square(epsilon) - log_var[:, None, :], axis=-1
+        )
+        return ops.logsumexp(log_likelihood + log_ratio, axis=1)
+
+    return log_sum_of_weights

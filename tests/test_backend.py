@@ -1,0 +1,52 @@
+import gc
+import weakref
+
+import keras
+import numpy as np
+from keras import ops
+
+from vae_helpers.backend import compile_function, compiled_for
+
+
+def _softplus_sum(x):
+    return ops.sum(ops.softplus(x), axis=-1)
+
+
+def test_a_compiled_function_computes_what_the_plain_one_does():
+    x = np.random.default_rng(0).normal(size=(5, 7)).astype("float32")
+    compiled = compile_function(_softplus_sum)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(compiled(x)), ops.convert_to_numpy(_softplus_sum(x)), rtol=1e-6
+    )
+
+
+def test_a_compiled_function_accepts_a_new_shape():
+    compiled = compile_function(_softplus_sum)
+    for shape in [(2, 3), (4, 3), (4, 9)]:
+        x = np.zeros(shape, dtype="float32")
+        np.testing.assert_allclose(
+            ops.convert_to_numpy(compiled(x)), np.full(shape[0], shape[1] * np.log(2.0)), rtol=1e-6
+        )
+
+
+def test_compiled_for_builds_once_per_owner_and_lets_a_deleted_owner_go():
+    builds = []
+
+    def build(layer):
+        builds.append(layer)
+        return lambda x: layer(x)
+
+    first, second = keras.layers.Dense(2), keras.layers.Dense(2)
+    x = np.ones((3, 4), dtype="float32")
+    assert compiled_for(first, build) is compiled_for(first, build)
+    assert compiled_for(second, build) is not compiled_for(first, build)
+    assert len(builds) == 2
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(compiled_for(first, build)(x)),
+        ops.convert_to_numpy(first(x)),
+        rtol=1e-6,
+    )
+    first_alive = weakref.ref(first)
+    del first
+    gc.collect()
+    assert first_alive() is None
