@@ -1,95 +1,9 @@
-import gzip
-import shutil
+"""Anomaly scores, AUROC and ROC curves, thresholds and detection reports."""
 
 import numpy as np
 import pytest
 
 import vae_helpers as vh
-from vae_helpers import data
-
-SHARED = data.os.environ.get("VAE_BOOK_DATA")
-HAS_FASHION = bool(SHARED) and all(
-    (data.Path(SHARED) / data.FASHION_FOLDER / name).is_file() for name in data.FASHION_SHA256
-)
-needs_fashion = pytest.mark.skipif(
-    not HAS_FASHION, reason="set VAE_BOOK_DATA to a folder holding fashion-mnist/*.gz"
-)
-
-
-@needs_fashion
-def test_load_fashion_mnist_reads_the_offline_files_with_published_values():
-    (x_train, y_train), (x_test, y_test) = vh.load_fashion_mnist()
-    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
-    assert x_test.dtype == np.float32 and y_test.dtype == np.int64
-    assert x_train.min() == 0.0 and x_train.max() == 1.0
-    assert y_train.shape == (60000,) and set(np.unique(y_train)) == set(range(10))
-    np.testing.assert_allclose(x_test.mean(dtype=np.float64), 0.28684928071228494, rtol=1e-6)
-    np.testing.assert_array_equal(y_test[:10], [9, 2, 1, 1, 6, 1, 4, 6, 5, 7])
-
-
-@needs_fashion
-def test_corrupt_fashion_file_fails_its_checksum(monkeypatch, tmp_path):
-    folder = tmp_path / data.FASHION_FOLDER
-    shutil.copytree(data.Path(SHARED) / data.FASHION_FOLDER, folder)
-    with gzip.open(folder / "t10k-labels-idx1-ubyte.gz", "wb") as handle:
-        handle.write(bytes(8 + 10000))  # a well-formed file with the wrong labels
-    monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
-    with pytest.raises(
-        vh.ChecksumError, match="t10k-labels.*sha256 is [0-9a-f]{64}, expected 67da"
-    ):
-        vh.load_fashion_mnist()
-
-
-def test_missing_fashion_files_name_the_variable_and_the_file(monkeypatch, tmp_path):
-    monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="has no fashion-mnist/train-images-idx3-ubyte.gz"):
-        vh.load_fashion_mnist()
-
-
-def test_failed_fashion_download_says_what_to_set(monkeypatch):
-    def no_network():
-        raise Exception("URL fetch failure")
-
-    monkeypatch.delenv("VAE_BOOK_DATA", raising=False)
-    monkeypatch.setattr(data.keras.datasets.fashion_mnist, "load_data", no_network)
-    with pytest.raises(
-        RuntimeError, match="set VAE_BOOK_DATA to a folder that holds fashion-mnist/"
-    ):
-        vh.load_fashion_mnist()
-
-
-@pytest.mark.parametrize("shape", [(12, 784), (12, 28, 28), (12, 28, 28, 1)])
-def test_one_class_split_keeps_only_the_requested_digit(images, shape):
-    labels = np.arange(12) % 10
-    picked = vh.one_class_split(images.reshape(shape), labels, 3)
-    assert picked.shape == (1,) + shape[1:]
-    np.testing.assert_array_equal(picked.reshape(-1, 784), images[labels == 3])
-    two = vh.one_class_split(images, labels, np.int64(1))
-    np.testing.assert_array_equal(two, images[[1, 11]])
-
-
-@pytest.mark.parametrize(
-    ("digit", "error", "message"),
-    [
-        (10, ValueError, r"digit must be an integer in \[0, 9\]; got 10"),
-        (-1, ValueError, r"digit must be an integer in \[0, 9\]; got -1"),
-        (2.0, TypeError, "digit must be an int; got float 2.0"),
-        (True, TypeError, "digit must be an int; got bool True"),
-        ("3", TypeError, "digit must be an int; got str '3'"),
-    ],
-)
-def test_one_class_split_rejects_an_unknown_digit(images, digit, error, message):
-    with pytest.raises(error, match=message):
-        vh.one_class_split(images, np.zeros(12, dtype=np.int64), digit)
-
-
-def test_one_class_split_needs_one_integer_label_per_image(images):
-    with pytest.raises(
-        ValueError, match=r"y must be a 1-d array of 12 labels, .*got shape \(11,\)"
-    ):
-        vh.one_class_split(images, np.zeros(11, dtype=np.int64), 0)
-    with pytest.raises(TypeError, match="y must be a 1-d array of integer labels; got .*bool"):
-        vh.one_class_split(images, np.zeros(12, dtype=bool), 0)
 
 
 def test_auroc_is_one_for_separated_scores_and_zero_when_reversed():
@@ -187,34 +101,24 @@ def test_detection_report_counts_match_a_hand_worked_example():
     assert report["false_positive_rate"] == 0.25 and report["flagged"] == 4
 
 
-def test_roc_curves_label_each_score_with_its_auroc():
+def test_roc_curves_run_from_corner_to_corner_with_each_scores_auroc():
     is_anomaly = np.repeat([0, 1], 5)
     scores = {"perfect": np.arange(10.0), "reversed": -np.arange(10.0)}
-    fig = vh.plot_roc_curves(is_anomaly, scores, title="t")
-    labels = fig.axes[0].get_legend_handles_labels()[1]
-    assert labels[:2] == ["perfect (AUROC 1.000)", "reversed (AUROC 0.000)"]
+    curves = vh.roc_curves(is_anomaly, scores)
+    assert list(curves) == ["perfect", "reversed"]
+    assert curves["perfect"]["auroc"] == 1.0 and curves["reversed"]["auroc"] == 0.0
+    for curve in curves.values():
+        rates = curve["false_positive_rate"], curve["true_positive_rate"]
+        assert [(rate[0], rate[-1]) for rate in rates] == [(0.0, 1.0), (0.0, 1.0)]
+        assert all(np.all(np.diff(rate) >= 0) for rate in rates)
+    # the perfect score reaches every anomaly before its first false alarm
+    perfect = curves["perfect"]
+    assert perfect["true_positive_rate"][perfect["false_positive_rate"] == 0].max() == 1.0
+    assert curves["perfect"]["auroc"] == vh.auroc(is_anomaly, scores["perfect"])
 
 
-def test_ranked_images_show_the_highest_and_lowest_scores(images):
-    scores = np.arange(12.0)
-    fig = vh.plot_ranked_images(images, scores, num_images=3)
-    titles = [axis.get_title() for axis in fig.axes]
-    assert titles == ["11.0", "10.0", "9.0", "0.0", "1.0", "2.0"]
-    with pytest.raises(ValueError, match=r"scores must be a 12-long 1-d array of finite scores"):
-        vh.plot_ranked_images(images, scores[:5])
-
-
-def test_threshold_decision_shows_the_borderline_flagged_images(images):
-    is_anomaly = np.repeat([0, 1], 6)
-    scores = np.arange(12.0)
-    fig = vh.plot_threshold_decision(images, is_anomaly, scores, threshold=4.5, num_images=3)
-    titles = [axis.get_title() for axis in fig.axes[2:]]
-    assert titles == ["5.0\nNORMAL", "6.0\nanomaly", "7.0\nanomaly"]
-    assert "precision 0.86, recall 1.00" in fig.axes[1].get_title()
-
-
-def test_threshold_explorer_redraws_for_a_new_threshold(drawn_figures, images):
-    explorer = vh.threshold_explorer(images, np.repeat([0, 1], 6), np.arange(12.0), 4.5)
-    assert drawn_figures[-1]._suptitle.get_text().startswith("threshold 4.5: 7 of 12 flagged")
-    explorer.children[0].value = 9.5
-    assert drawn_figures[-1]._suptitle.get_text().startswith("threshold 9.5: 2 of 12 flagged")
+def test_roc_curves_name_the_score_with_bad_values():
+    with pytest.raises(ValueError, match=r"scores\['s'\] must be finite"):
+        vh.roc_curves([0, 1, 0, 1], {"s": [1.0, np.nan, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="is_anomaly must contain both normal"):
+        vh.roc_curves([0, 0, 0, 0], {"s": [1.0, 2.0, 3.0, 4.0]})

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import vae_helpers as vh
+from vae_helpers.config import is_quick
 
 
 def test_mode_defaults_to_full(monkeypatch):
@@ -12,7 +13,7 @@ def test_mode_defaults_to_full(monkeypatch):
 
 def test_quick_mode_picks_quick_values(monkeypatch):
     monkeypatch.setenv("VAE_BOOK_MODE", "Quick")
-    assert vh.is_quick()
+    assert is_quick()
     assert vh.by_mode(full=30, quick=2) == 2
 
 

@@ -1,5 +1,7 @@
+import gzip
 import inspect
 import os
+import shutil
 from pathlib import Path
 
 import keras
@@ -10,6 +12,13 @@ import vae_helpers as vh
 from vae_helpers import data
 
 SHARED_MNIST = os.environ.get("VAE_BOOK_DATA")
+SHARED = SHARED_MNIST
+HAS_FASHION = bool(SHARED) and all(
+    (Path(SHARED) / data.FASHION_FOLDER / name).is_file() for name in data.FASHION_SHA256
+)
+needs_fashion = pytest.mark.skipif(
+    not HAS_FASHION, reason="set VAE_BOOK_DATA to a folder holding fashion-mnist/*.gz"
+)
 
 
 @pytest.mark.skipif(
@@ -118,3 +127,93 @@ def test_gaussian_noise_takes_one_factor_per_image():
 def test_gaussian_noise_rejects_bad_factor_arrays(images, factors, message):
     with pytest.raises(ValueError, match=message):
         vh.add_gaussian_noise(images, factors, seed=0)
+
+
+@needs_fashion
+def test_load_fashion_mnist_reads_the_offline_files_with_published_values():
+    (x_train, y_train), (x_test, y_test) = vh.load_fashion_mnist()
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert x_test.dtype == np.float32 and y_test.dtype == np.int64
+    assert x_train.min() == 0.0 and x_train.max() == 1.0
+    assert y_train.shape == (60000,) and set(np.unique(y_train)) == set(range(10))
+    np.testing.assert_allclose(x_test.mean(dtype=np.float64), 0.28684928071228494, rtol=1e-6)
+    np.testing.assert_array_equal(y_test[:10], [9, 2, 1, 1, 6, 1, 4, 6, 5, 7])
+
+
+@needs_fashion
+def test_corrupt_fashion_file_fails_its_checksum(monkeypatch, tmp_path):
+    folder = tmp_path / data.FASHION_FOLDER
+    shutil.copytree(data.Path(SHARED) / data.FASHION_FOLDER, folder)
+    with gzip.open(folder / "t10k-labels-idx1-ubyte.gz", "wb") as handle:
+        handle.write(bytes(8 + 10000))  # a well-formed file with the wrong labels
+    monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
+    with pytest.raises(
+        vh.ChecksumError, match="t10k-labels.*sha256 is [0-9a-f]{64}, expected 67da"
+    ):
+        vh.load_fashion_mnist()
+
+
+def test_missing_fashion_files_name_the_variable_and_the_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="has no fashion-mnist/train-images-idx3-ubyte.gz"):
+        vh.load_fashion_mnist()
+
+
+def test_failed_fashion_download_says_what_to_set(monkeypatch):
+    def no_network():
+        raise Exception("URL fetch failure")
+
+    monkeypatch.delenv("VAE_BOOK_DATA", raising=False)
+    monkeypatch.setattr(data.keras.datasets.fashion_mnist, "load_data", no_network)
+    with pytest.raises(
+        RuntimeError, match="set VAE_BOOK_DATA to a folder that holds fashion-mnist/"
+    ):
+        vh.load_fashion_mnist()
+
+
+@pytest.mark.parametrize("shape", [(12, 784), (12, 28, 28), (12, 28, 28, 1)])
+def test_one_class_split_keeps_only_the_requested_digit(images, shape):
+    labels = np.arange(12) % 10
+    picked = vh.one_class_split(images.reshape(shape), labels, 3)
+    assert picked.shape == (1,) + shape[1:]
+    np.testing.assert_array_equal(picked.reshape(-1, 784), images[labels == 3])
+    two = vh.one_class_split(images, labels, np.int64(1))
+    np.testing.assert_array_equal(two, images[[1, 11]])
+
+
+@pytest.mark.parametrize(
+    ("digit", "error", "message"),
+    [
+        (10, ValueError, r"digit must be an integer in \[0, 9\]; got 10"),
+        (-1, ValueError, r"digit must be an integer in \[0, 9\]; got -1"),
+        (2.0, TypeError, "digit must be an int; got float 2.0"),
+        (True, TypeError, "digit must be an int; got bool True"),
+        ("3", TypeError, "digit must be an int; got str '3'"),
+    ],
+)
+def test_one_class_split_rejects_an_unknown_digit(images, digit, error, message):
+    with pytest.raises(error, match=message):
+        vh.one_class_split(images, np.zeros(12, dtype=np.int64), digit)
+
+
+def test_one_class_split_needs_one_integer_label_per_image(images):
+    with pytest.raises(
+        ValueError, match=r"y must be a 1-d array of 12 labels, .*got shape \(11,\)"
+    ):
+        vh.one_class_split(images, np.zeros(11, dtype=np.int64), 0)
+    with pytest.raises(TypeError, match="y must be a 1-d array of integer labels; got .*bool"):
+        vh.one_class_split(images, np.zeros(12, dtype=bool), 0)
+
+
+def test_binarized_dataset_keeps_labels_with_their_images():
+    images = np.repeat(np.linspace(0, 1, 10, dtype=np.float32)[:, None], 784, axis=1)
+    images[:, 0] = np.arange(10) % 2  # pixel 0 is binary: it survives binarisation
+    labels = np.arange(10) % 2
+    batches = list(vh.binarized_dataset(images, 4, seed=0, labels=labels))
+    assert len(batches) == 3 and len(batches[0]) == 1
+    for ((binary, batch_labels),) in batches:
+        np.testing.assert_array_equal(binary.numpy()[:, 0], batch_labels.numpy())
+    with pytest.raises(ValueError, match=r"labels must be a 1-d array of 10 labels"):
+        vh.binarized_dataset(images, 4, seed=0, labels=labels[:5])
+    with pytest.raises(ValueError, match=r"labels must hold digits 0-9; got values in \[0, 10\]"):
+        vh.binarized_dataset(images, 4, seed=0, labels=labels * 10)

@@ -6,6 +6,7 @@ from scipy import ndimage
 from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
 
 import vae_helpers as vh
+from vae_helpers.denoisers import denoiser_defaults
 
 LAYOUTS = [(6, 784), (6, 28, 28), (6, 28, 28, 1)]
 METHODS = {
@@ -28,7 +29,7 @@ def strokes():
 
 def test_the_four_methods_are_listed():
     assert vh.DENOISERS == ("median", "gaussian", "tv", "nl_means")
-    assert set(vh.denoiser_defaults("nl_means")) == {"h", "patch_size", "patch_distance"}
+    assert set(denoiser_defaults("nl_means")) == {"h", "patch_size", "patch_distance"}
 
 
 @pytest.mark.parametrize("method", list(METHODS))
@@ -142,3 +143,50 @@ def test_bad_tuning_requests_are_named(strokes, kwargs, message):
     arguments = {**arguments, "grid": [0.1], **kwargs}
     with pytest.raises(ValueError, match=message):
         vh.tune_denoiser(**arguments)
+
+
+def _identity(x_noisy, noise_factor):
+    return x_noisy
+
+
+def _blur(x_noisy, noise_factor):
+    return vh.denoise_images(x_noisy, "gaussian", sigma=1.0)
+
+
+def test_sweep_runs_one_digit_through_each_denoiser_at_each_level(strokes):
+    clean, _ = strokes
+    outputs, scores = vh.denoising_sweep(
+        clean, {"blur": _blur, "none": _identity}, [0.0, 0.1, 0.5], index=2, seed=3
+    )
+    assert list(outputs) == list(scores) == ["noisy", "blur", "none"]
+    assert all(images.shape == (3, 28, 28) for images in outputs.values())
+    noisy = vh.add_gaussian_noise(clean[2:3], 0.5, seed=3)
+    np.testing.assert_allclose(outputs["noisy"][2], noisy.reshape(28, 28))
+    np.testing.assert_allclose(outputs["blur"][2], _blur(noisy, 0.5).reshape(28, 28))
+    assert scores["noisy"][2] == pytest.approx(vh.psnr(clean[2:3], noisy)[0])
+    np.testing.assert_array_equal(scores["none"], scores["noisy"])  # identity scores the input
+    assert scores["noisy"][0] == np.inf  # no noise: the noisy digit is the clean one
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"index": 6}, ValueError, r"index must be an integer in \[0, 5\]; got 6"),
+        ({"index": 1.0}, TypeError, "index must be an int; got float 1.0"),
+        ({"denoisers": {}}, ValueError, "denoisers must map at least one name"),
+        ({"denoisers": {"bad": None}}, TypeError, r"denoisers\['bad'\] must be a function"),
+        (
+            {"denoisers": {"bad": lambda x, f: x * 3}},
+            ValueError,
+            r"output of denoisers\['bad'\] must hold",
+        ),
+        ({"denoisers": {"two": lambda x, f: x.repeat(2, 0)}}, ValueError, "must hold one image"),
+        ({"noise_factors": []}, ValueError, "noise_factors must hold at least 1 value"),
+        ({"noise_factors": ["0.2"]}, TypeError, r"noise_factors\[0\] must be a real number"),
+        ({"seed": -1}, ValueError, "seed must be"),
+    ],
+)
+def test_sweep_names_bad_input(strokes, kwargs, error, message):
+    arguments = {"denoisers": {"blur": _blur}, "noise_factors": [0.2], **kwargs}
+    with pytest.raises(error, match=message):
+        vh.denoising_sweep(strokes[0], **arguments)

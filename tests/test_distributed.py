@@ -9,9 +9,9 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from book.teaching import teaching_namespace
 
 import vae_helpers as vh
+from vae_helpers.distributed import free_ports
 
 TINY = {"latent_dim": 2, "hidden_units": (16,)}
 # A worker that reports its part of the cluster, for the tests of run_workers.
@@ -137,18 +137,6 @@ def test_distributed_vae_rejects_a_scale_loss_that_is_not_a_bool(tiny_vae_weight
         _twin(vh.DistributedVAE, tiny_vae_weights, scale_loss="yes")
 
 
-def test_chapter_8_replica_vae_computes_what_distributed_vae_computes(
-    tiny_vae_weights, images, four_replicas
-):
-    taught = _twin(teaching_namespace("08_distributed")["ReplicaVAE"], tiny_vae_weights)
-    packaged = _twin(vh.DistributedVAE, tiny_vae_weights)
-    loss, gradients, outputs = _loss_and_gradients(taught, images)
-    twin_loss, twin_gradients, twin_outputs = _loss_and_gradients(packaged, images)
-    np.testing.assert_allclose(loss, twin_loss, rtol=1e-6)
-    np.testing.assert_array_equal(outputs["z"], twin_outputs["z"])
-    np.testing.assert_allclose(gradients, twin_gradients, rtol=1e-5, atol=1e-7)
-
-
 def test_train_data_parallel_returns_the_model_its_history_and_epoch_times(prototype_digits):
     dataset = vh.binarized_dataset(prototype_digits, batch_size=64, seed=0)
     run = vh.train_data_parallel(
@@ -208,7 +196,7 @@ def test_tf_config_rejects_bad_ports_and_indices(ports, index, error, match):
 
 
 def test_free_ports_are_distinct_loopback_ports():
-    ports = vh.free_ports(3)
+    ports = free_ports(3)
     assert len(set(ports)) == 3 and all(1 <= port <= 65535 for port in ports)
 
 

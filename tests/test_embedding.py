@@ -133,20 +133,3 @@ def test_encode_dataset_rejects_other_models_and_bad_images(tiny_vae):
         vh.encode_dataset(tiny_vae, np.zeros((2, 10)))
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         vh.encode_dataset(tiny_vae, np.zeros((2, 784)), batch_size=0)
-
-
-def test_plot_embeddings_draws_one_panel_per_method_and_one_legend_entry_per_digit():
-    points, labels = _clusters()
-    fig = vh.plot_embeddings({"a": points[:, :2], "b": points[:, 1:]}, labels, title="t")
-    assert [axis.get_title() for axis in fig.axes] == ["a", "b"]
-    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["0", "1", "2", "3"]
-
-
-def test_plot_embeddings_rejects_wrong_shapes():
-    points, labels = _clusters()
-    with pytest.raises(ValueError, match=r"must have shape \(N, 2\)"):
-        vh.plot_embeddings({"a": points}, labels)
-    with pytest.raises(ValueError, match="same number"):
-        vh.plot_embeddings({"a": points[:10, :2]}, labels)
-    with pytest.raises(ValueError, match="at least one"):
-        vh.plot_embeddings({}, labels)

@@ -1,8 +1,7 @@
-"""Masks, inpainting methods and the missing-region metrics."""
+"""Masks and the inpainting methods."""
 
 import numpy as np
 import pytest
-from skimage.metrics import structural_similarity
 
 import vae_helpers as vh
 
@@ -136,68 +135,3 @@ def test_biharmonic_fills_a_constant_image_with_the_constant():
     x = np.full((2, 784), 0.4, dtype=np.float32)
     filled = vh.inpaint_biharmonic(x, vh.square_mask(8))
     np.testing.assert_allclose(filled, 0.4, atol=1e-5)
-
-
-def test_masked_psnr_is_the_mse_over_the_missing_pixels_only(images):
-    mask = vh.square_mask(10)
-    missing = (mask == 0).reshape(-1)
-    test = images.copy()
-    test[:, missing] = np.clip(test[:, missing] + 0.1, 0, 1)
-    test[:, ~missing] = 1.0 - test[:, ~missing]  # visible pixels: huge error, must be ignored
-    mse = ((images[:, missing] - test[:, missing]) ** 2).mean(axis=1)
-    np.testing.assert_allclose(vh.psnr(images, test, mask=mask), 10 * np.log10(1 / mse), rtol=1e-5)
-
-
-def test_masked_ssim_averages_the_ssim_map_over_the_missing_pixels(images):
-    mask = vh.half_mask("left")
-    test = np.clip(images + 0.05, 0, 1)
-    _, ssim_map = structural_similarity(
-        images[0].reshape(28, 28), test[0].reshape(28, 28), data_range=1, full=True
-    )
-    expected = ssim_map[:, :14].mean()
-    assert vh.ssim(images, test, mask=mask)[0] == pytest.approx(expected, rel=1e-6)
-
-
-def test_masked_psnr_ignores_the_visible_pixels_and_a_perfect_fill_scores_inf(images):
-    mask = vh.square_mask(14)
-    visible = (mask == 1).reshape(-1)
-    fill = images * 0.9
-    scrambled = np.where(visible, 1.0 - images, fill)  # same fill, wrong visible pixels
-    np.testing.assert_allclose(
-        vh.psnr(images, fill, mask=mask), vh.psnr(images, scrambled, mask=mask)
-    )
-    perfect_fill = np.where(visible, 0.0, images)
-    assert np.all(np.isinf(vh.psnr(images, perfect_fill, mask=mask)))
-
-
-def test_masked_metrics_need_a_missing_region(images):
-    with pytest.raises(ValueError, match="mask must leave at least one missing pixel"):
-        vh.psnr(images, images, mask=np.ones((28, 28)))
-    with pytest.raises(ValueError, match="mask must leave at least one missing pixel"):
-        vh.ssim(images, images, mask=np.ones((28, 28)))
-
-
-def test_inpainting_plots_draw_one_row_per_method_and_one_per_digit(
-    trained_tiny_vae, prototype_digits
-):
-    x = _digits(prototype_digits, 4)
-    mask = vh.square_mask(12)
-    fig = vh.plot_inpainting_comparison(
-        x,
-        mask,
-        {
-            "biharmonic": vh.inpaint_biharmonic(x, mask),
-            "VAE": vh.inpaint_once(trained_tiny_vae, x, mask),
-        },
-        num_images=3,
-    )
-    assert len(fig.axes) == 4 * 3
-    samples = vh.inpaint_samples(trained_tiny_vae, x[:2], mask, num_samples=3, steps=1, seed=0)
-    fig = vh.plot_inpainting_samples(x[:2], mask, samples)
-    assert len(fig.axes) == 2 * (2 + 3)
-    with pytest.raises(ValueError, match="samples must have shape"):
-        vh.plot_inpainting_samples(x[:3], mask, samples)
-    with pytest.raises(ValueError, match="inpainted"):
-        vh.plot_inpainting_comparison(x, mask, {})
-    titled = vh.plot_inpainting_comparison(x, mask, {"copy": x}, num_images=2, title="square")
-    assert titled._suptitle.get_text() == "square"

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import vae_helpers as vh
+from vae_helpers.sample_quality import class_histogram_entropy
 
 
 @pytest.fixture
@@ -42,11 +43,11 @@ def test_frechet_distance_rejects_mismatched_features(gaussian_features):
 
 def test_histogram_entropy_is_ln10_for_uniform_classes_and_0_for_one_class():
     uniform = np.eye(10)[np.arange(1000) % 10]
-    assert vh.class_histogram_entropy(uniform) == pytest.approx(np.log(10))
+    assert class_histogram_entropy(uniform) == pytest.approx(np.log(10))
     one_class = np.tile([0.05, 0.9, 0.05], (50, 1))
-    assert vh.class_histogram_entropy(one_class) == 0.0
+    assert class_histogram_entropy(one_class) == 0.0
     halves = np.eye(10)[np.arange(100) % 2]
-    assert vh.class_histogram_entropy(halves) == pytest.approx(np.log(2))
+    assert class_histogram_entropy(halves) == pytest.approx(np.log(2))
 
 
 def test_classifier_exposes_its_features_and_probabilities(images):
@@ -65,7 +66,7 @@ def test_score_samples_returns_the_four_scores(images):
     assert scores["label_accuracy"] == 1.0
     assert scores["frechet"] == pytest.approx(0.0, abs=1e-6)
     assert scores["confidence"] == pytest.approx(probabilities.max(axis=1).mean(), rel=1e-6)
-    assert scores["entropy"] == pytest.approx(vh.class_histogram_entropy(probabilities))
+    assert scores["entropy"] == pytest.approx(class_histogram_entropy(probabilities))
     assert np.isnan(vh.score_samples(classifier, images, features)["label_accuracy"])
     with pytest.raises(ValueError, match=r"labels must be a 1-d array of 12 labels"):
         vh.score_samples(classifier, images, features, labels=predicted[:3])

@@ -4,13 +4,19 @@ Every score is per image and "higher is more anomalous": the negative ELBO, its
 reconstruction term ``-log p(x|z)`` and its KL term alone, and the importance-weighted bound
 on ``-log p(x)`` (Burda et al., 2016), all in nats. :func:`anomaly_scores` computes all four;
 :func:`auroc_table` turns scores into the area under the ROC curve (normal = 0, anomaly = 1),
-and :func:`threshold_at_percentile` with :func:`detection_report` turn a score into decisions.
+:func:`roc_curves` into the curves themselves, and :func:`threshold_at_percentile` with
+:func:`detection_report` turn a score into decisions.
 """
 
 import keras
 import numpy as np
 from keras import ops
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
+from sklearn.metrics import (
+    confusion_matrix,
+    precision_recall_fscore_support,
+    roc_auc_score,
+    roc_curve,
+)
 
 from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence
 from .models import VAE
@@ -113,6 +119,28 @@ def auroc(is_anomaly, scores):
     """
     labels, values = check_anomaly_labels(is_anomaly, scores)
     return float(roc_auc_score(labels, values))
+
+
+def roc_curves(is_anomaly, scores):
+    """The ROC curve of each score and the area under it, for :func:`plot_roc_curves`.
+
+    ``is_anomaly`` holds 1 (or True) for anomalies and 0 for normal images; ``scores`` maps
+    a score's name to one value per image, higher meaning more anomalous. Returns
+    ``{name: {"false_positive_rate": ..., "true_positive_rate": ..., "auroc": ...}}``: the
+    curve as scikit-learn's ``roc_curve`` gives it (one point per distinct threshold, from
+    (0, 0) to (1, 1)) and its AUROC as a float.
+    """
+    as_mapping(scores, "scores", "score name to one score per image")
+    curves = {}
+    for name, values in scores.items():
+        labels, checked = check_anomaly_labels(is_anomaly, values, f"scores[{name!r}]")
+        false_positive, true_positive, _ = roc_curve(labels, checked)
+        curves[name] = {
+            "false_positive_rate": false_positive,
+            "true_positive_rate": true_positive,
+            "auroc": float(roc_auc_score(labels, checked)),
+        }
+    return curves
 
 
 def auroc_table(scores_by_normal, labels):

@@ -8,11 +8,14 @@ Four methods, each with the parameter that sets its strength:
 - ``"nl_means"``: non-local means with filtering strength ``h`` (scikit-image), averaging
   ``patch_size`` x ``patch_size`` patches found within ``patch_distance`` pixels.
 
+:func:`denoising_sweep` runs one digit through several denoisers at several noise levels.
+
 Images are ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)`` in [0, 1]; every image is
 denoised on its own, and results come back as float32 in [0, 1] in the input's layout.
 """
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -20,9 +23,13 @@ import numpy as np
 from scipy import ndimage
 from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
 
+from .data import add_gaussian_noise
 from .metrics import psnr
 from .validation import (
+    SEED_RULE,
+    as_mapping,
     as_square_images,
+    check_instance,
     check_same_length,
     check_scalar,
     check_sequence,
@@ -161,3 +168,43 @@ def tune_denoiser(x_clean, x_noisy, method, parameter, grid, **fixed):
         for value in grid
     )
     return Tuning(method, parameter, grid[int(np.argmax(scores))], grid, scores)
+
+
+def denoising_sweep(x_clean, denoisers, noise_factors, index=0, seed=0):
+    """Image ``index`` of ``x_clean`` at each noise level, through every denoiser, with PSNRs.
+
+    For each factor of ``noise_factors`` the digit gets Gaussian noise of that factor
+    (clipped to [0, 1], seeded by ``seed``) and goes through each of ``denoisers``, which
+    maps a name to a function ``f(x_noisy, noise_factor)`` returning the denoised images.
+    Returns ``(outputs, scores)``: ``outputs`` maps ``"noisy"`` and each denoiser's name, in
+    order, to float32 ``(len(noise_factors), 28, 28)``, one image per factor; ``scores``
+    maps the same names to the PSNRs (dB) of those images against the clean digit. Both go
+    to :func:`~vae_helpers.plots.denoising.plot_denoising_sweep`.
+    """
+    clean = as_square_images(x_clean, "x_clean")
+    index = check_scalar(index, "index", int, low=0, high=len(clean) - 1)
+    as_mapping(denoisers, "denoisers", "name to a function f(x_noisy, noise_factor)")
+    for name, denoise in denoisers.items():
+        check_instance(denoise, f"denoisers[{name!r}]", Callable, "a function")
+    factors = check_sequence(
+        noise_factors, "noise_factors", float, min_length=1, scalar_ok=True, low=0
+    )
+    seed = check_scalar(seed, "seed", int, **SEED_RULE)
+    digit = clean[index : index + 1]
+    outputs = {"noisy": [], **{name: [] for name in denoisers}}
+    for factor in factors:
+        noisy = add_gaussian_noise(digit, factor, seed=seed)
+        outputs["noisy"].append(noisy[0])
+        for name, denoise in denoisers.items():
+            denoised = as_square_images(denoise(noisy, factor), f"output of denoisers[{name!r}]")
+            if len(denoised) != 1:
+                raise ValueError(
+                    f"output of denoisers[{name!r}] must hold one image for the one noisy digit; "
+                    f"got {len(denoised)}."
+                )
+            outputs[name].append(denoised[0])
+    outputs = {name: np.stack(images) for name, images in outputs.items()}
+    scores = {
+        name: psnr(np.repeat(digit, len(factors), 0), images) for name, images in outputs.items()
+    }
+    return outputs, scores

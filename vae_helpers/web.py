@@ -182,7 +182,7 @@ def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8, positions
     As the slider moves, the page flags every image scoring above the threshold and shows
     the score histograms, the confusion matrix, precision, recall and F1 of the anomaly
     class (as scikit-learn computes them, with 0 where undefined), and the flagged images
-    closest above the threshold, like :func:`vae_helpers.plotting.plot_threshold_decision`.
+    closest above the threshold, like :func:`vae_helpers.plots.anomaly.plot_threshold_decision`.
     The slider starts at ``threshold`` and moves in steps of 1/``positions`` of the span
     from the scores' 1st to 99.9th percentile, as :func:`vae_helpers.widgets.threshold_explorer`
     does; only the images that some slider position shows travel with the page.

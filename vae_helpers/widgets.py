@@ -1,10 +1,11 @@
 """Interactive explorers for Jupyter and Colab (each chapter also shows a static figure).
 
 Each explorer is a column of controls above an ``Image`` widget holding the PNG of a
-Matplotlib figure, redrawn whenever a control changes. An ``Image`` rather than an ``Output``
-widget (what ``ipywidgets.interactive`` uses) keeps the first picture in the page's embedded
-widget state, and spares notebook executors from mirroring an output area, which can stall
-them until their cell timeout.
+Matplotlib figure, redrawn whenever a control changes: the callback computes what the view
+needs and hands it to the matching draw-only plot of :mod:`vae_helpers.plots`. An ``Image``
+rather than an ``Output`` widget (what ``ipywidgets.interactive`` uses) keeps the first
+picture in the page's embedded widget state, and spares notebook executors from mirroring an
+output area, which can stall them until their cell timeout.
 """
 
 import io
@@ -13,10 +14,15 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .anomaly import detection_report
 from .conditional import ConditionalVAE
+from .denoisers import denoising_sweep
+from .losses import kl_divergence
 from .models import VAE, Autoencoder
-from .plotting import plot_denoising_sweep, plot_posterior_vs_prior, plot_threshold_decision
-from .validation import as_finite_vector, as_flat_images, check_model, check_scalar
+from .plots.anomaly import plot_threshold_decision
+from .plots.denoising import plot_denoising_sweep
+from .plots.latent import plot_posterior_vs_prior
+from .validation import as_finite_vector, as_square_images, check_model, check_scalar
 
 # the sliders' ranges; kl_explorer's starting values must lie inside them
 MEAN_RANGE = (-3.0, 3.0)
@@ -51,8 +57,13 @@ def kl_explorer(mean=1.0, log_var=-1.0):
     """
     mean = check_scalar(mean, "mean", float, low=MEAN_RANGE[0], high=MEAN_RANGE[1])
     log_var = check_scalar(log_var, "log_var", float, low=LOG_VAR_RANGE[0], high=LOG_VAR_RANGE[1])
+
+    def draw(mean, log_var):
+        kl = float(kl_divergence([[mean]], [[log_var]])[0])
+        return plot_posterior_vs_prior(mean, log_var, kl=kl)
+
     return _figure_explorer(
-        plot_posterior_vs_prior,
+        draw,
         mean=widgets.FloatSlider(
             value=mean, min=MEAN_RANGE[0], max=MEAN_RANGE[1], step=0.1, description="mean"
         ),
@@ -71,17 +82,20 @@ def denoising_explorer(x_clean, denoisers, noise_factor=0.2, index=0, max_noise=
 
     ``x_clean`` holds the digits to pick from (any accepted layout, values in [0, 1]);
     ``denoisers`` maps a name to ``f(x_noisy, noise_factor)`` returning denoised images, as
-    for :func:`~vae_helpers.plotting.plot_denoising_sweep`, which draws each view. The noise
-    of each digit is seeded by its index, so a view can be found again. The slider runs from
-    0 to ``max_noise`` (> 0), and starts at ``noise_factor``; ``index`` picks the first digit.
+    for :func:`~vae_helpers.denoisers.denoising_sweep`, which computes each view (drawn by
+    :func:`~vae_helpers.plots.denoising.plot_denoising_sweep`). The noise of each digit is
+    seeded by its index, so a view can be found again. The slider runs from 0 to
+    ``max_noise`` (> 0), and starts at ``noise_factor``; ``index`` picks the first digit.
     """
-    count = len(as_flat_images(x_clean, "x_clean"))
+    clean = as_square_images(x_clean, "x_clean")
+    count = len(clean)
     max_noise = check_scalar(max_noise, "max_noise", float, low=0, open_low=True)
     noise_factor = check_scalar(noise_factor, "noise_factor", float, low=0, high=max_noise)
     index = check_scalar(index, "index", int, low=0, high=count - 1)
 
     def draw(noise_factor, index):
-        return plot_denoising_sweep(x_clean, denoisers, [noise_factor], index=index, seed=index)
+        outputs, scores = denoising_sweep(clean, denoisers, [noise_factor], index, seed=index)
+        return plot_denoising_sweep(clean[index], outputs, [noise_factor], scores)
 
     return _figure_explorer(
         draw,
@@ -135,13 +149,13 @@ def latent_explorer(model, span=3.0, digit=0):
 
 
 def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
-    """A threshold slider redrawing :func:`~vae_helpers.plotting.plot_threshold_decision`.
+    """A threshold slider redrawing :func:`~vae_helpers.plots.anomaly.plot_threshold_decision`.
 
     ``x`` holds the images (any accepted layout, values in [0, 1]), ``is_anomaly`` their
     truth (1 anomaly, 0 normal) and ``scores`` one score each (higher = more anomalous); the
     slider starts at ``threshold`` and spans the scores' 1st to 99.9th percentile.
     """
-    count = len(as_flat_images(x, "x"))
+    count = len(as_square_images(x, "x"))
     values = as_finite_vector(scores, "scores", count, "finite scores, one per image")
     check_scalar(threshold, "threshold", float)
     check_scalar(num_images, "num_images", int, low=1)
@@ -149,7 +163,8 @@ def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
     low, high = float(min(low, threshold)), float(max(high, threshold))
 
     def draw(threshold):
-        return plot_threshold_decision(x, is_anomaly, scores, threshold, num_images=num_images)
+        report = detection_report(is_anomaly, values, threshold)
+        return plot_threshold_decision(x, is_anomaly, values, threshold, report, num_images)
 
     return _figure_explorer(
         draw,
