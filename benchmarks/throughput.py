@@ -1,145 +1,462 @@
-"""How fast does the book's dense VAE train here, and how close is that to the machine's peak?
+"""How fast does the book's dense VAE train on each Keras backend, against plain PyTorch?
 
-Measures, in one process and with the threads training uses:
-  (a) the dense float32 matmul rate (GFLOP/s, median of repeats);
-  (b) training throughput (images/s) of the 784-512-40 VAE over a grid of batch sizes,
-      steps_per_execution and jit_compile, for the two input pipelines (a tf.data pipeline that
-      re-binarises each epoch, and a pre-binarised NumPy array), first without and then with
-      TensorFlow's op determinism (which the chapters enable, and under which Keras turns XLA
-      off: `jit_compile=True` is not measured there);
-  (c) the achieved training FLOP rate (3 x forward matmul FLOPs per image) as a share of (a).
+One run measures, side by side, each in its own subprocess of this script (a Keras backend
+must be chosen before keras is imported):
+  (a) the dense float32 matmul rate of each library (GFLOP/s, median of repeats); the best of
+      them is taken as the machine's rate;
+  (b) training throughput (whole-epoch images/s, median over the timed epochs after a warm-up
+      epoch) of the book's 784-512-40 VAE (`vh.build_dense_vae(seed=0)`, Adam, the same
+      pre-binarised images) at batch 128 and 512 on every installed Keras backend
+      (tensorflow, jax, torch), with jit_compile on and off and steps_per_execution 1 and 16
+      where the backend has them; TensorFlow adds the tf.data pipeline and op determinism;
+  (c) the same model written plainly in PyTorch and run eagerly, as the reference;
+  (d) the importance-weighted bound's decoder-evaluation rate (`vh.importance_weighted_nll`);
+  (e) ratios: each training row against the PyTorch reference at the same batch, and the
+      achieved FLOP rate (training: 3 x forward matmul FLOPs per image) over the matmul rate.
+A backend that is not installed is skipped with a note (benchmarks/requirements.txt has them).
 
 Prints a table and writes JSON (default benchmarks/results/throughput.json).
 Usage: python benchmarks/throughput.py [--quick] [--output PATH]
+       python benchmarks/throughput.py --backend jax [--quick] [--json]   (one backend only)
 """
 
 import argparse
+import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-import keras
-import tensorflow as tf
+KERAS_BACKENDS = ("tensorflow", "jax", "torch")
+REFERENCE = "pytorch-eager"  # the plain PyTorch reference, run as one more "backend"
+MODULE = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", REFERENCE: "torch"}
+PIXELS, HIDDEN, LATENT = 784, 512, 40
+DECODER_FLOPS = 2 * (LATENT * HIDDEN + HIDDEN * PIXELS)  # forward matmul FLOPs per decoding
+FORWARD_FLOPS = 2 * (PIXELS * HIDDEN + HIDDEN * 2 * LATENT) + DECODER_FLOPS
+TRAINING_FLOPS = 3 * FORWARD_FLOPS  # per image: forward + backward (about twice the forward)
+BATCHES = (128, 512)
 
-import vae_helpers as vh
-from vae_helpers.distributed import EpochTimes
+
+def sizes(quick):
+    """How much each measurement does: tiny with --quick (a smoke test), else the real run."""
+    return {
+        "images_per_epoch": 2048 if quick else 20480,
+        "timed_epochs": 1 if quick else 3,
+        "matmul_size": 1024 if quick else 2048,
+        "matmul_repeats": 5 if quick else 15,
+        "iw_samples": 1000 if quick else 5000,
+        "iw_calls": 1 if quick else 3,  # timed calls, each of 15 images (5 passes of 3)
+    }
 
 
-def matmul_gflops(size=2048, repeats=15):
-    """Median GFLOP/s of a float32 (size x size) @ (size x size) matmul."""
-    a = tf.random.normal((size, size))
-    b = tf.random.normal((size, size))
-    matmul = tf.function(lambda: tf.linalg.matmul(a, b))
-    matmul().numpy()  # trace and warm up
+# ---------------------------------------------------------------- shared measurements
+
+
+def median_gflops(matmul, size, repeats):
+    """Median GFLOP/s of ``matmul()``, one synchronised (size x size) @ (size x size)."""
+    matmul()  # trace and warm up
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        matmul().numpy()
+        matmul()
         times.append(time.perf_counter() - start)
     return 2 * size**3 / statistics.median(times) / 1e9
 
 
-def training_flops_per_image(vae):
-    """3 x the forward matmul FLOPs of every Dense layer (forward + backward)."""
-    dense = [
-        layer
+def matmul_gflops(library, size, repeats):
+    """The float32 matmul rate of ``library`` (tensorflow, jax or torch)."""
+    if library == "tensorflow":
+        import tensorflow as tf
+
+        a, b = tf.random.normal((size, size)), tf.random.normal((size, size))
+        run = tf.function(lambda: tf.linalg.matmul(a, b))
+        return median_gflops(lambda: run().numpy(), size, repeats)
+    if library == "jax":
+        import jax
+
+        a = jax.random.normal(jax.random.key(0), (size, size))
+        b = jax.random.normal(jax.random.key(1), (size, size))
+        run = jax.jit(jax.numpy.matmul)
+        return median_gflops(lambda: run(a, b).block_until_ready(), size, repeats)
+    import torch
+
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    return median_gflops(lambda: torch.mm(a, b), size, repeats)
+
+
+def training_images(count):
+    """The first ``count`` MNIST training images, binarised once (seed 0), flat float32."""
+    import vae_helpers as vh
+
+    (x_train, _), _ = vh.load_mnist()
+    return vh.binarize(x_train[:count], seed=0).reshape(-1, PIXELS)
+
+
+def versions(names):
+    """Installed version of each distribution in ``names``."""
+    return {name: importlib.metadata.version(name) for name in names}
+
+
+def cpu_model():
+    """The CPU's model name, where /proc/cpuinfo says it (Linux), else platform's guess."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def progress(message):
+    """One line on stderr, so that --json keeps stdout for the result."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- Keras backends
+
+
+def keras_grid(backend, quick):
+    """(pipeline, op_determinism, batch, steps_per_execution, jit_compile) rows for a backend.
+
+    PyTorch's Keras trainer needs steps_per_execution 1; its jit_compile is torch.compile,
+    which compiles for about a minute on a 2-core CPU, so --quick leaves it out.
+    TensorFlow's op determinism is process-wide and turns XLA off, so those rows come last.
+    """
+    jits = {"tensorflow": (False, True), "jax": (True, False), "torch": (False, True)}[backend]
+    if backend == "torch" and quick:
+        jits = (False,)
+    steps = (1,) if backend == "torch" else (1, 16)
+    rows = [("numpy", False, b, s, j) for b in BATCHES for s in steps for j in jits]
+    if backend == "tensorflow":
+        rows += [("tf.data", False, b, 16, False) for b in BATCHES]
+        rows += [("numpy", True, b, s, False) for b in BATCHES for s in steps]
+    return rows
+
+
+def keras_images_per_second(x, pipeline, batch, steps, jit, epochs):
+    """Median whole-epoch images/s of ``fit`` over the epochs after a warm-up epoch."""
+    import keras
+
+    import vae_helpers as vh
+    from vae_helpers.distributed import EpochTimes
+
+    keras.utils.set_random_seed(0)
+    vae = vh.build_dense_vae(seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3), steps_per_execution=steps, jit_compile=jit)
+    timer = EpochTimes()
+    if pipeline == "tf.data":  # re-binarises every epoch, from the grey-level images
+        (x_train, _), _ = vh.load_mnist()
+        data = vh.binarized_dataset(x_train[: len(x)], batch_size=batch, seed=0)
+        vae.fit(data, epochs=epochs + 1, shuffle=False, verbose=0, callbacks=[timer])
+    else:
+        vae.fit(x, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
+    assert dense_flops(vae) == TRAINING_FLOPS, "the book's model changed: update the constants"
+    return len(x) / statistics.median(timer.seconds[1:])
+
+
+def dense_flops(vae):
+    """3 x the forward matmul FLOPs of every Dense layer of ``vae`` (forward + backward)."""
+    import keras
+
+    kernels = [
+        layer.kernel.shape
         for part in (vae.encoder, vae.decoder)
         for layer in part.layers
         if isinstance(layer, keras.layers.Dense)
     ]
-    forward = sum(2 * layer.kernel.shape[0] * layer.kernel.shape[1] for layer in dense)
-    return 3 * forward
+    return 3 * sum(2 * rows * columns for rows, columns in kernels)
 
 
-def images_per_second(x, pipeline, batch_size, steps_per_execution, jit_compile, epochs):
-    """Median images/s over the epochs after a warm-up epoch (which includes tracing)."""
-    keras.utils.set_random_seed(0)
-    vae = vh.build_dense_vae(seed=0)
-    vae.compile(
-        optimizer=keras.optimizers.Adam(1e-3),
-        steps_per_execution=steps_per_execution,
-        jit_compile=jit_compile,
+def iw_evaluations_per_second(samples, calls):
+    """Decoder evaluations/s of ``vh.importance_weighted_nll`` (median over timed calls).
+
+    Each call scores 15 images in 5 passes of 3 images x ``samples`` decodings, the same
+    shape every pass, so the warm-up call has compiled everything the timed calls run.
+    """
+    import vae_helpers as vh
+
+    (_, _), (x_test, _) = vh.load_mnist()
+    model = vh.build_dense_vae(seed=0)
+    per_call = 15
+
+    def score(images):
+        return vh.importance_weighted_nll(model, images, samples, batch_size=3 * samples, seed=0)
+
+    score(x_test[:3])  # warm-up: compiles the decoding step
+    rates = []
+    for call in range(calls):
+        images = x_test[per_call * call : per_call * (call + 1)]
+        start = time.perf_counter()
+        score(images)
+        rates.append(per_call * samples / (time.perf_counter() - start))
+    return statistics.median(rates), per_call * calls
+
+
+def run_keras(backend, quick):
+    """Every measurement for one Keras backend (KERAS_BACKEND is set by the caller)."""
+    import keras
+
+    if keras.backend.backend() != backend:
+        raise SystemExit(f"KERAS_BACKEND is {keras.backend.backend()!r}, expected {backend!r}")
+    size = sizes(quick)
+    x = training_images(size["images_per_epoch"])
+    rows = []
+    for pipeline, deterministic, batch, steps, jit in keras_grid(backend, quick):
+        if deterministic:
+            import tensorflow as tf
+
+            tf.config.experimental.enable_op_determinism()
+        progress(f"  {backend}: {pipeline} batch {batch} steps {steps} jit {jit} ...")
+        rate = keras_images_per_second(x, pipeline, batch, steps, jit, size["timed_epochs"])
+        rows.append(
+            {
+                "pipeline": pipeline,
+                "op_determinism": deterministic,
+                "batch_size": batch,
+                "steps_per_execution": steps,
+                "jit_compile": jit,
+                "images_per_second": rate,
+            }
+        )
+    progress(f"  {backend}: importance-weighted bound ...")
+    iw_rate, iw_images = iw_evaluations_per_second(size["iw_samples"], size["iw_calls"])
+    library = MODULE[backend]
+    return {
+        "versions": versions(["keras", library] + (["jaxlib"] if backend == "jax" else [])),
+        "threads": thread_count(backend),
+        "matmul_gflops": matmul_gflops(library, size["matmul_size"], size["matmul_repeats"]),
+        "training": rows,
+        "importance_weighted": {
+            "images": iw_images,
+            "samples": size["iw_samples"],
+            "evaluations_per_second": iw_rate,
+        },
+    }
+
+
+def thread_count(backend):
+    """The intra-op thread count the library reports (None where it has no such setting)."""
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
+    if backend in ("torch", REFERENCE):
+        import torch
+
+        return torch.get_num_threads()
+    return None
+
+
+# ---------------------------------------------------------------- PyTorch eager reference
+
+
+def torch_vae():
+    """The book's dense VAE written plainly in PyTorch: 784-512-(40+40) and 40-512-784, ReLU."""
+    import torch
+    from torch import nn
+
+    class DenseVAE(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = nn.Sequential(
+                nn.Linear(PIXELS, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 2 * LATENT)
+            )
+            self.decoder = nn.Sequential(
+                nn.Linear(LATENT, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, PIXELS)
+            )
+
+        def loss(self, x):
+            """Negative ELBO: Bernoulli NLL from logits + analytic KL, summed per example,
+            averaged over the batch (log_var clipped to [-20, 20] as the book's VAE does)."""
+            mean, log_var = self.encoder(x).chunk(2, dim=1)
+            log_var = log_var.clamp(-20.0, 20.0)
+            z = mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)
+            logits = self.decoder(z)
+            nll = nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none")
+            kl = -0.5 * (1.0 + log_var - mean.square() - log_var.exp())
+            return (nll.sum(dim=1) + kl.sum(dim=1)).mean()
+
+    return DenseVAE()
+
+
+def torch_images_per_second(x, batch, epochs):
+    """Median whole-epoch images/s of a plain Adam loop (reshuffled each epoch, as fit does)."""
+    import torch
+
+    torch.manual_seed(0)
+    model = torch_vae()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    seconds = []
+    for _ in range(epochs + 1):  # the first is the warm-up
+        start = time.perf_counter()
+        order = torch.randperm(len(x))
+        for first in range(0, len(x), batch):
+            optimizer.zero_grad(set_to_none=True)
+            model.loss(x[order[first : first + batch]]).backward()
+            optimizer.step()
+        seconds.append(time.perf_counter() - start)
+    return len(x) / statistics.median(seconds[1:])
+
+
+def run_reference(quick):
+    """The PyTorch eager reference at each batch size."""
+    import torch
+
+    size = sizes(quick)
+    x = torch.from_numpy(training_images(size["images_per_epoch"]))
+    rows = []
+    for batch in BATCHES:
+        progress(f"  {REFERENCE}: batch {batch} ...")
+        rate = torch_images_per_second(x, batch, size["timed_epochs"])
+        rows.append({"batch_size": batch, "images_per_second": rate})
+    return {
+        "versions": versions(["torch"]),
+        "threads": thread_count(REFERENCE),
+        "matmul_gflops": matmul_gflops("torch", size["matmul_size"], size["matmul_repeats"]),
+        "training": rows,
+    }
+
+
+# ---------------------------------------------------------------- one run, every backend
+
+
+def run_backend(name, quick):
+    """Launch this script for one backend in a subprocess; its JSON result, or None."""
+    if importlib.util.find_spec(MODULE[name]) is None:
+        print(f"skipped {name}: {MODULE[name]} is not installed (benchmarks/requirements.txt)")
+        return None
+    command = [sys.executable, __file__, "--backend", name, "--json"] + ["--quick"] * quick
+    env = dict(os.environ, KERAS_BACKEND=name if name in KERAS_BACKENDS else "torch")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    progress(f"measuring {name} ...")
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        print(f"skipped {name}: its run failed (exit {done.returncode}; see the error above)")
+        return None
+    progress(f"  {name} took {time.perf_counter() - start:.0f} s")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def combine(results, quick):
+    """Everything in one record: per-row FLOP rates and ratios added."""
+    machine_gflops = max(result["matmul_gflops"] for result in results.values())
+    reference = {
+        row["batch_size"]: row["images_per_second"]
+        for row in results.get(REFERENCE, {}).get("training", [])
+    }
+    training, bounds = [], []
+    for name, result in results.items():
+        for row in result["training"]:
+            gflops = row["images_per_second"] * TRAINING_FLOPS / 1e9
+            base = reference.get(row["batch_size"])
+            training.append(
+                {"backend": name}
+                | ({"pipeline": "torch tensors"} if name == REFERENCE else {})
+                | row
+                | {
+                    "training_gflops": gflops,
+                    "fraction_of_matmul": gflops / machine_gflops,
+                    "vs_pytorch_eager": row["images_per_second"] / base if base else None,
+                }
+            )
+        if "importance_weighted" in result:
+            bound = result["importance_weighted"]
+            gflops = bound["evaluations_per_second"] * DECODER_FLOPS / 1e9
+            bounds.append(
+                {"backend": name}
+                | bound
+                | {"decoder_gflops": gflops, "fraction_of_matmul": gflops / machine_gflops}
+            )
+    return {
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "cpu_model": cpu_model(),
+            "python": platform.python_version(),
+        },
+        "versions": {name: result["versions"] for name, result in results.items()},
+        "threads": {name: result["threads"] for name, result in results.items()},
+        "settings": sizes(quick) | {"quick": quick, "batch_sizes": list(BATCHES)},
+        "matmul_gflops": {name: result["matmul_gflops"] for name, result in results.items()}
+        | {"machine": machine_gflops},
+        "training_flops_per_image": TRAINING_FLOPS,
+        "decoder_flops_per_evaluation": DECODER_FLOPS,
+        "training": training,
+        "importance_weighted": bounds,
+    }
+
+
+def print_tables(record):
+    """The compact side-by-side tables."""
+    rates = record["matmul_gflops"]
+    print("\nfloat32 matmul GFLOP/s: " + ", ".join(f"{k} {v:.1f}" for k, v in rates.items()))
+    print(
+        f"\n{'backend':<13} {'pipeline':<13} {'determ':>6} {'batch':>5} {'steps':>5} "
+        f"{'jit':>5} {'images/s':>9} {'GFLOP/s':>8} {'matmul':>6} {'vs eager':>8}"
     )
-    timer = EpochTimes()
-    if pipeline == "tf.data":
-        data = vh.binarized_dataset(x, batch_size=batch_size, seed=0)
-        vae.fit(data, epochs=epochs + 1, shuffle=False, verbose=0, callbacks=[timer])
-    else:
-        data = vh.binarize(x, seed=0)
-        vae.fit(data, batch_size=batch_size, epochs=epochs + 1, verbose=0, callbacks=[timer])
-    return len(x) / statistics.median(timer.seconds[1:]), training_flops_per_image(vae)
+    for row in sorted(record["training"], key=lambda row: row["batch_size"]):
+        ratio = row["vs_pytorch_eager"]
+        print(
+            f"{row['backend']:<13} {row['pipeline']:<13} "
+            f"{str(row.get('op_determinism', '-')):>6} {row['batch_size']:>5} "
+            f"{row.get('steps_per_execution', '-'):>5} {str(row.get('jit_compile', '-')):>5} "
+            f"{row['images_per_second']:>9,.0f} {row['training_gflops']:>8.1f} "
+            f"{row['fraction_of_matmul']:>6.0%} {f'{ratio:.2f}x' if ratio else '-':>8}"
+        )
+    print(
+        f"\n{'backend':<13} {'images':>6} {'samples':>7} {'decodings/s':>12} "
+        f"{'GFLOP/s':>8} {'matmul':>6}"
+    )
+    for row in record["importance_weighted"]:
+        print(
+            f"{row['backend']:<13} {row['images']:>6} {row['samples']:>7} "
+            f"{row['evaluations_per_second']:>12,.0f} {row['decoder_gflops']:>8.1f} "
+            f"{row['fraction_of_matmul']:>6.0%}"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a small grid, for a smoke test")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke test")
     parser.add_argument(
         "--output", type=Path, default=Path(__file__).parent / "results" / "throughput.json"
     )
+    parser.add_argument(
+        "--backend",
+        choices=KERAS_BACKENDS + (REFERENCE,),
+        help="measure this one only, here (set KERAS_BACKEND to match for a Keras backend)",
+    )
+    parser.add_argument("--json", action="store_true", help="with --backend: print JSON only")
     args = parser.parse_args()
 
-    (x_train, _), _ = vh.load_mnist()
-    x = x_train[: 4096 if args.quick else 20480]
-    epochs = 1 if args.quick else 3
-    batch_sizes = [128, 512] if args.quick else [64, 128, 256, 512, 1024]
-    steps = [1, 8] if args.quick else [1, 16]
+    if args.backend:
+        if importlib.util.find_spec(MODULE[args.backend]) is None:
+            raise SystemExit(f"{MODULE[args.backend]} is not installed")
+        if args.backend == REFERENCE:
+            result = run_reference(args.quick)
+        else:
+            os.environ["KERAS_BACKEND"] = args.backend  # before anything imports keras
+            result = run_keras(args.backend, args.quick)
+        print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+        return
 
-    peak = matmul_gflops(repeats=5 if args.quick else 15)
-    print(f"dense float32 matmul: {peak:.1f} GFLOP/s")
-    rows = []
-    grid = [
-        (deterministic, pipeline, batch, step, jit)
-        for deterministic in (False, True)
-        for pipeline in ("tf.data", "numpy")
-        for batch in batch_sizes
-        for step in steps
-        for jit in ((False,) if deterministic else (False, True))
-    ]
-    print(
-        f"{'determ.':>7} {'pipeline':>8} {'batch':>5} {'steps':>5} {'xla':>5} "
-        f"{'images/s':>9} {'GFLOP/s':>8} {'peak':>6}"
-    )
-    for deterministic, pipeline, batch, step, jit in grid:
-        if deterministic:  # one way only: the grid runs every non-deterministic row first
-            tf.config.experimental.enable_op_determinism()
-        rate, flops = images_per_second(x, pipeline, batch, step, jit, epochs)
-        gflops = rate * flops / 1e9
-        rows.append(
-            {
-                "op_determinism": deterministic,
-                "pipeline": pipeline,
-                "batch_size": batch,
-                "steps_per_execution": step,
-                "jit_compile": jit,
-                "images_per_second": rate,
-                "training_gflops": gflops,
-                "fraction_of_matmul_peak": gflops / peak,
-            }
-        )
-        print(
-            f"{str(deterministic):>7} {pipeline:>8} {batch:>5} {step:>5} {str(jit):>5} "
-            f"{rate:>9,.0f} {gflops:>8.1f} {gflops / peak:>6.0%}"
-        )
-
-    result = {
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "platform": platform.platform(),
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "gpus": len(tf.config.list_physical_devices("GPU")),
-        },
-        "matmul_gflops": peak,
-        "training_flops_per_image": training_flops_per_image(vh.build_dense_vae()),
-        "images_per_epoch": len(x),
-        "timed_epochs": epochs,
-        "grid": rows,
-    }
+    results = {}
+    for name in KERAS_BACKENDS + (REFERENCE,):
+        result = run_backend(name, args.quick)
+        if result is not None:
+            results[name] = result
+    if not results:
+        raise SystemExit("no backend could be measured")
+    record = combine(results, args.quick)
+    print_tables(record)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2))
+    args.output.write_text(json.dumps(record, indent=2))
     print(f"wrote {args.output}")
 
 

@@ -122,3 +122,31 @@ def test_roc_curves_name_the_score_with_bad_values():
         vh.roc_curves([0, 1, 0, 1], {"s": [1.0, np.nan, 2.0, 3.0]})
     with pytest.raises(ValueError, match="is_anomaly must contain both normal"):
         vh.roc_curves([0, 0, 0, 0], {"s": [1.0, 2.0, 3.0, 4.0]})
+
+
+def test_png_bits_are_the_size_of_the_png_file_that_decodes_to_the_image():
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    images = (rng.random((3, 28, 28)) < 0.3).astype(np.float32)
+    bits = vh.png_bits(images)
+    assert bits.dtype == np.int64 and bits.shape == (3,)
+    for image, size in zip(images, bits):
+        buffer = io.BytesIO()
+        Image.fromarray((image * 255).astype(np.uint8)).save(buffer, format="PNG", optimize=True)
+        assert size == 8 * len(buffer.getvalue())
+        decoded = np.asarray(Image.open(io.BytesIO(buffer.getvalue())))
+        np.testing.assert_array_equal(decoded, image * 255)
+
+
+def test_png_bits_grow_with_the_complexity_of_the_image():
+    rng = np.random.default_rng(0)
+    blank = np.zeros((1, 784), dtype=np.float32)
+    square = np.zeros((1, 28, 28), dtype=np.float32)
+    square[0, 8:20, 8:20] = 1.0
+    noise = (rng.random((1, 784)) < 0.5).astype(np.float32)
+    sizes = [vh.png_bits(x)[0] for x in (blank, square, noise)]
+    assert sizes[0] < sizes[1] < sizes[2]
+    assert sizes[2] > 784  # random bits do not compress below one bit per pixel

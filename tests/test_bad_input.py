@@ -454,6 +454,11 @@ TABLE = {
         {"is_anomaly": LABELS, "scores": SCORES},
         anomaly_labels() + scores(),
     ),
+    "png_bits": (
+        function("png_bits"),
+        {"x": X},
+        images("x"),
+    ),
     "auroc_table": (
         function("auroc_table"),
         {"scores_by_normal": {0: {"s": SCORES}}, "labels": LABELS},

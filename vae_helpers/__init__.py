@@ -15,6 +15,7 @@ from .anomaly import (
     auroc_table,
     detection_report,
     elbo_terms,
+    png_bits,
     roc_curves,
     threshold_at_percentile,
 )

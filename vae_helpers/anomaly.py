@@ -5,12 +5,16 @@ reconstruction term ``-log p(x|z)`` and its KL term alone, and the importance-we
 on ``-log p(x)`` (Burda et al., 2016), all in nats. :func:`anomaly_scores` computes all four;
 :func:`auroc_table` turns scores into the area under the ROC curve (normal = 0, anomaly = 1),
 :func:`roc_curves` into the curves themselves, and :func:`threshold_at_percentile` with
-:func:`detection_report` turn a score into decisions.
+:func:`detection_report` turn a score into decisions. :func:`png_bits` measures an image's
+complexity, to correct a likelihood for it (Serrà et al., 2020).
 """
+
+import io
 
 import keras
 import numpy as np
 from keras import ops
+from PIL import Image
 from sklearn.metrics import (
     confusion_matrix,
     precision_recall_fscore_support,
@@ -27,6 +31,7 @@ from .validation import (
     as_finite_vector,
     as_flat_images,
     as_mapping,
+    as_square_images,
     check_model,
     check_same_length,
     check_scalar,
@@ -78,6 +83,24 @@ def anomaly_scores(model, x, num_samples=50, seed=None, batch_size=1024):
     iw_seed = None if seed is None else seed + 1
     iw = importance_weighted_nll(model, x, num_samples, seed=iw_seed)
     return dict(zip(SCORE_NAMES, (reconstruction + kl, reconstruction, kl, iw)))
+
+
+def png_bits(x):
+    """Length in bits of each image saved as a PNG file (8-bit greyscale, as MNIST is stored).
+
+    A lossless compressor's code length is a measure of an image's complexity that needs no
+    training: Serrà et al. (2020) subtract it from ``-log2 p(x)`` so that simple images stop
+    looking likely just for being simple. ``x`` holds images in [0, 1] in any accepted layout;
+    pixels are rounded to 256 grey levels. Returns an int64 array of N values.
+    Taught in chapter 7, section "Correcting the likelihood for complexity".
+    """
+    images = np.rint(as_square_images(x, "x") * 255).astype(np.uint8)
+    sizes = np.empty(len(images), dtype=np.int64)
+    for index, image in enumerate(images):
+        buffer = io.BytesIO()
+        Image.fromarray(image).save(buffer, format="PNG", optimize=True)
+        sizes[index] = 8 * buffer.tell()
+    return sizes
 
 
 def check_anomaly_labels(is_anomaly, scores, scores_name="scores", labels_name="is_anomaly"):

@@ -87,3 +87,9 @@ def test_threshold_and_detection_report_equal_the_package_twins(taught, percenti
     assert written["flagged"] == package["flagged"]
     for name in ("precision", "recall", "f1", "false_positive_rate"):
         np.testing.assert_allclose(written[name], package[name], rtol=1e-12, err_msg=name)
+
+
+def test_png_bits_equal_vh_png_bits_on_binary_and_grey_images(taught, images):
+    grey = np.random.default_rng(1).random((5, 784)).astype(np.float32)
+    for x in (images, grey):
+        np.testing.assert_array_equal(taught["png_bits"](x), vh.png_bits(x))
