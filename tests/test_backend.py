@@ -38,6 +38,7 @@ def test_compiled_for_builds_once_per_owner_and_lets_a_deleted_owner_go():
 
     first, second = keras.layers.Dense(2), keras.layers.Dense(2)
     x = np.ones((3, 4), dtype="float32")
+    first(x), second(x)  # built outside the compiled function, as a trained decoder is
     assert compiled_for(first, build) is compiled_for(first, build)
     assert compiled_for(second, build) is not compiled_for(first, build)
     assert len(builds) == 2

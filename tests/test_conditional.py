@@ -10,6 +10,7 @@ import os
 import keras
 import numpy as np
 import pytest
+from keras import ops
 
 import vae_helpers as vh
 from vae_helpers.sample_quality import classifier_outputs
@@ -44,8 +45,8 @@ def test_conditional_vae_trains_with_the_vae_loss_and_trackers(trained_cvae):
     assert set(outputs) == {"logits", "mean", "log_var", "z"}
     assert tuple(outputs["logits"].shape) == (8, 784) and tuple(outputs["z"].shape) == (8, 2)
     expected = (
-        vh.bernoulli_nll(images[:8], outputs["logits"]).numpy().mean()
-        + vh.kl_divergence(outputs["mean"], outputs["log_var"]).numpy().mean()
+        ops.convert_to_numpy(vh.bernoulli_nll(images[:8], outputs["logits"])).mean()
+        + ops.convert_to_numpy(vh.kl_divergence(outputs["mean"], outputs["log_var"])).mean()
     )
     assert float(cvae.compute_loss((images[:8], labels[:8]), None, outputs)) == pytest.approx(
         expected, rel=1e-5
@@ -120,7 +121,7 @@ def test_decode_feeds_the_one_hot_label_to_the_decoder(trained_cvae):
     z = np.random.default_rng(0).standard_normal((10, 2)).astype(np.float32)
     labels = np.arange(10)[::-1]
     logits = cvae.decoder(np.column_stack([z, np.eye(10, dtype=np.float32)[labels]]))
-    expected = 1.0 / (1.0 + np.exp(-np.asarray(logits)))
+    expected = 1.0 / (1.0 + np.exp(-ops.convert_to_numpy(logits)))
     np.testing.assert_allclose(
         cvae.decode(z, labels).reshape(10, 784), expected, rtol=1e-5, atol=1e-6
     )

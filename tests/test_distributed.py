@@ -13,6 +13,9 @@ import tensorflow as tf
 import vae_helpers as vh
 from vae_helpers.distributed import free_ports
 
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="tf.distribute trains TensorFlow models only"
+)
 TINY = {"latent_dim": 2, "hidden_units": (16,)}
 # A worker that reports its part of the cluster, for the tests of run_workers.
 REPORT = "import json, os; print(json.dumps(json.loads(os.environ['TF_CONFIG'])))"

@@ -4,9 +4,19 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from keras import ops
 
 import vae_helpers as vh
 from vae_helpers.models import LOG_VAR_RANGE
+
+
+def _mean(values):
+    """The mean of a tensor on any backend, as a float (torch tensors may require grad)."""
+    return float(ops.convert_to_numpy(ops.mean(values)))
+
+
+def _float(value):
+    return float(ops.convert_to_numpy(value))
 
 
 def test_sampling_matches_the_posterior_moments():
@@ -17,6 +27,9 @@ def test_sampling_matches_the_posterior_moments():
     assert abs(z.mean() - 1.0) < 0.02 and abs(z.std() - 2.0) < 0.02
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="takes gradients with tf.GradientTape"
+)
 def test_sampling_gradients_reach_mean_and_log_variance():
     layer = vh.Sampling(seed=1)
     mean = tf.Variable(tf.zeros((4, 3)))
@@ -52,21 +65,21 @@ def test_evaluation_samples_z(tiny_vae, prototype_digits):
 
 def test_loss_is_the_per_example_negative_elbo(tiny_vae, prototype_digits):
     outputs = tiny_vae(prototype_digits[:8])
-    expected = np.mean(
+    expected = _mean(
         vh.bernoulli_nll(prototype_digits[:8], outputs["logits"])
         + vh.kl_divergence(outputs["mean"], outputs["log_var"])
     )
     loss = tiny_vae.compute_loss(x=prototype_digits[:8], y_pred=outputs)
-    np.testing.assert_allclose(loss, expected, rtol=1e-5)
+    np.testing.assert_allclose(_float(loss), expected, rtol=1e-5)
 
 
 def test_beta_weights_the_kl(prototype_digits):
     vae = vh.build_dense_vae(latent_dim=2, hidden_units=(8,), beta=4.0, seed=0)
     outputs = vae(prototype_digits[:8])
-    recon = np.mean(vh.bernoulli_nll(prototype_digits[:8], outputs["logits"]))
-    kl = np.mean(vh.kl_divergence(outputs["mean"], outputs["log_var"]))
+    recon = _mean(vh.bernoulli_nll(prototype_digits[:8], outputs["logits"]))
+    kl = _mean(vh.kl_divergence(outputs["mean"], outputs["log_var"]))
     loss = vae.compute_loss(x=prototype_digits[:8], y_pred=outputs)
-    np.testing.assert_allclose(loss, recon + 4.0 * kl, rtol=1e-5)
+    np.testing.assert_allclose(_float(loss), recon + 4.0 * kl, rtol=1e-5)
 
 
 def test_targets_replace_inputs_when_given(tiny_vae, prototype_digits):
@@ -74,12 +87,12 @@ def test_targets_replace_inputs_when_given(tiny_vae, prototype_digits):
     outputs = tiny_vae(x)
     own = tiny_vae.compute_loss(x=x, y_pred=outputs)
     denoising = tiny_vae.compute_loss(x=x, y=clean, y_pred=outputs)
-    expected = np.mean(
+    expected = _mean(
         vh.bernoulli_nll(clean, outputs["logits"])
         + vh.kl_divergence(outputs["mean"], outputs["log_var"])
     )
-    np.testing.assert_allclose(denoising, expected, rtol=1e-5)
-    assert not np.isclose(own, denoising)
+    np.testing.assert_allclose(_float(denoising), expected, rtol=1e-5)
+    assert not np.isclose(_float(own), _float(denoising))
 
 
 def test_log_variance_is_clipped_to_stay_finite(prototype_digits):
@@ -88,9 +101,9 @@ def test_log_variance_is_clipped_to_stay_finite(prototype_digits):
     kernel, bias = log_var_layer.get_weights()
     log_var_layer.set_weights([kernel, np.full_like(bias, 1e4)])
     outputs = vae(prototype_digits[:4])
-    assert float(np.max(outputs["log_var"])) == LOG_VAR_RANGE[1]
+    assert float(np.max(ops.convert_to_numpy(outputs["log_var"]))) == LOG_VAR_RANGE[1]
     loss = vae.compute_loss(x=prototype_digits[:4], y_pred=outputs)
-    assert np.isfinite(float(loss))
+    assert np.isfinite(_float(loss))
 
 
 @pytest.mark.parametrize("shape", [(12, 784), (12, 28, 28), (12, 28, 28, 1)])
@@ -179,8 +192,9 @@ def test_conv_decoder_mirrors_the_conv_encoder_to_784_logits():
 
 def test_a_vae_with_conv_encoder_and_decoder_learns(prototype_digits):
     vh.seed_everything(0)
-    vae = vh.VAE(vh.build_conv_encoder(2, (4, 8)), vh.build_conv_decoder(2, (4, 8)), seed=0)
-    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    # (4, 8) filters at a learning rate of 1e-2 stalled near 400 nats for some seeds on JAX
+    vae = vh.VAE(vh.build_conv_encoder(2, (8, 16)), vh.build_conv_decoder(2, (8, 16)), seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(3e-3))
     history = vae.fit(prototype_digits, epochs=25, batch_size=32, verbose=0)
     # an untrained decoder costs 784 ln 2 = 543 nats; four prototypes need far fewer
     assert history.history["loss"][-1] < 0.5 * 784 * np.log(2)
@@ -209,7 +223,7 @@ def test_autoencoder_learns_on_the_summed_bernoulli_loss(tiny_autoencoder, proto
     after = tiny_autoencoder.evaluate(prototype_digits, verbose=0)
     assert set(history.history) == {"loss"}
     assert after < 0.5 * before
-    expected = np.mean(vh.bernoulli_nll(prototype_digits, tiny_autoencoder(prototype_digits)))
+    expected = _mean(vh.bernoulli_nll(prototype_digits, tiny_autoencoder(prototype_digits)))
     assert after == pytest.approx(float(expected), rel=1e-4)
 
 
@@ -217,7 +231,7 @@ def test_autoencoder_scores_targets_when_given(tiny_autoencoder, prototype_digit
     x, clean = prototype_digits[:8], prototype_digits[8:16]
     logits = tiny_autoencoder(x)
     loss = tiny_autoencoder.compute_loss(x=x, y=clean, y_pred=logits)
-    np.testing.assert_allclose(loss, np.mean(vh.bernoulli_nll(clean, logits)), rtol=1e-5)
+    np.testing.assert_allclose(_float(loss), _mean(vh.bernoulli_nll(clean, logits)), rtol=1e-5)
 
 
 @pytest.mark.parametrize("shape", [(12, 784), (12, 28, 28), (12, 28, 28, 1)])

@@ -79,20 +79,6 @@ def as_sample_stack(samples, count, name="samples"):
     return stack
 
 
-def as_scores(scores, count, name):
-    """One finite score per image, as a float64 vector."""
-    values = as_array(scores, name, "a 1-d array of finite scores, one per image")
-    values = values.astype(np.float64, copy=False)
-    if values.ndim != 1 or len(values) != count:
-        raise ValueError(
-            f"{name} must be a {count}-long 1-d array of finite scores, one per image; "
-            f"got shape {values.shape}."
-        )
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
-    return values
-
-
 def check_rows(rows, row_titles, rows_name="rows", titles_name="row_titles"):
     """Equally long batches of images, one per title, as lists of 28x28 images and titles."""
     check_instance(rows, rows_name, (list, tuple), "a list of image arrays, one per row")

@@ -8,9 +8,15 @@ import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from ..anomaly import check_anomaly_labels
-from ..validation import as_array, as_mapping, as_square_images, check_instance, check_scalar
+from ..validation import (
+    as_array,
+    as_finite_vector,
+    as_mapping,
+    as_square_images,
+    check_instance,
+    check_scalar,
+)
 from ._common import (
-    as_scores,
     axes_to_draw_on,
     check_ax,
     check_fig,
@@ -80,7 +86,7 @@ def plot_ranked_images(x, scores, num_images=8, title=None, fig=None):
     per image (higher = more anomalous), shown above each image. Draws on ``fig`` when given.
     """
     images = as_square_images(x, "x")
-    values = as_scores(scores, len(images), "scores")
+    values = as_finite_vector(scores, "scores", len(images), "finite scores, one per image")
     num_images = check_num_images(num_images, len(images), "x")
     check_title(title)
     check_fig(fig)
@@ -123,7 +129,7 @@ def plot_threshold_decision(x, is_anomaly, scores, threshold, report, num_images
     normal images. Draws on ``fig`` when given.
     """
     images = as_square_images(x, "x")
-    values = as_scores(scores, len(images), "scores")
+    values = as_finite_vector(scores, "scores", len(images), "finite scores, one per image")
     labels, _ = check_anomaly_labels(is_anomaly, values)
     labels = labels.astype(bool)
     threshold = check_scalar(threshold, "threshold", float)
