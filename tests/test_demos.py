@@ -46,6 +46,20 @@ def test_glue_stores_the_value_for_the_book_when_myst_nb_is_installed(monkeypatc
     assert bundle == {"application/papermill.record/text/plain": "42"}
 
 
+def test_glue_stores_a_numpy_scalar_as_the_python_number_the_book_can_format(monkeypatch):
+    glue_module = pytest.importorskip("myst_nb.ext.glue")
+    shown = []
+    monkeypatch.setattr(
+        glue_module, "ipy_display", lambda *args, **kwargs: shown.append((args, kwargs))
+    )
+    vh.glue("mean", np.float64(91.5), display=False)
+    vh.glue("count", np.int64(7), display=False)
+    assert [args[0] for args, _ in shown] == [
+        {"application/papermill.record/text/plain": "91.5"},
+        {"application/papermill.record/text/plain": "7"},
+    ]
+
+
 def test_glue_without_myst_nb_shows_the_value_or_nothing(monkeypatch):
     shown = []
     monkeypatch.setattr(vh.demos.importlib.util, "find_spec", lambda name: None)

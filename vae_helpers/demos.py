@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 import keras
+import numpy as np
 from IPython.display import Pretty
 from IPython.display import display as show
 
@@ -51,10 +52,13 @@ def glue(name, value, display=True):
 
     The book's build has myst-nb and glues as usual. A reader's runtime without it (Colab
     installs only this package) has no book to glue into: the value is shown when ``display``
-    is true and otherwise dropped, so a chapter runs the same everywhere.
+    is true and otherwise dropped, so a chapter runs the same everywhere. A NumPy scalar is
+    glued as the Python number it holds, so that ``{glue:text}`name:.2f``` can format it.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty str; got {type(name).__name__} {name!r}.")
+    if isinstance(value, np.generic):
+        value = value.item()
     if importlib.util.find_spec("myst_nb") is not None:
         from myst_nb import glue as myst_glue
 
