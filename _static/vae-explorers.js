@@ -86,6 +86,25 @@
     return { values, decimals: Math.max(0, -Math.floor(Math.log10(step))) };
   }
 
+  // Ticks, their labels and the axis name below a horizontal axis at height `base`, appended
+  // to the SVG group `axes`; `x` maps a value to its horizontal position.
+  function xAxis(axes, x, base, low, high, maxTicks, name, nameY) {
+    const xTicks = ticks(low, high, maxTicks);
+    for (const value of xTicks.values) {
+      axes.append(svgElement("line", { x1: x(value), x2: x(value), y1: base, y2: base + 5 }));
+      const label = svgElement("text", { x: x(value), y: base + 18, "text-anchor": "middle" });
+      label.textContent = value.toFixed(xTicks.decimals);
+      axes.append(label);
+    }
+    const title = svgElement("text", {
+      x: (x(low) + x(high)) / 2,
+      y: nameY,
+      "text-anchor": "middle",
+    });
+    title.textContent = name;
+    axes.append(title);
+  }
+
   function normalDensity(z, mean, std) {
     const u = (z - mean) / std;
     return Math.exp(-0.5 * u * u) / (std * Math.sqrt(2 * Math.PI));
@@ -202,13 +221,7 @@
         svgElement("line", { x1: x(low), x2: x(high), y1: y(0), y2: y(0) }),
         svgElement("line", { x1: x(low), x2: x(low), y1: y(0), y2: y(top) }),
       );
-      const xTicks = ticks(low, high, 10);
-      for (const value of xTicks.values) {
-        axes.append(svgElement("line", { x1: x(value), x2: x(value), y1: y(0), y2: y(0) + 5 }));
-        const label = svgElement("text", { x: x(value), y: y(0) + 18, "text-anchor": "middle" });
-        label.textContent = value.toFixed(xTicks.decimals);
-        axes.append(label);
-      }
+      xAxis(axes, x, y(0), low, high, 10, "z", height - 6);
       const yTicks = ticks(0, top, 5);
       for (const value of yTicks.values) {
         axes.append(svgElement("line", { x1: x(low) - 5, x2: x(low), y1: y(value), y2: y(value) }));
@@ -216,12 +229,6 @@
         label.textContent = value.toFixed(yTicks.decimals);
         axes.append(label);
       }
-      const xName = svgElement("text", {
-        x: (x(low) + x(high)) / 2,
-        y: height - 6,
-        "text-anchor": "middle",
-      });
-      xName.textContent = "z";
       const yName = svgElement("text", {
         x: 14,
         y: (y(0) + y(top)) / 2,
@@ -229,7 +236,7 @@
         transform: `rotate(-90 14 ${(y(0) + y(top)) / 2})`,
       });
       yName.textContent = "density";
-      axes.append(xName, yName);
+      axes.append(yName);
 
       const floor = y(0).toFixed(2);
       const [left, right] = [x(low).toFixed(2), x(high).toFixed(2)];
@@ -406,20 +413,7 @@
     });
     const axes = svgElement("g", { class: "vae-explorer-axes" });
     axes.append(svgElement("line", { x1: x(low), x2: x(high), y1: y(0), y2: y(0) }));
-    const xTicks = ticks(low, high, 8);
-    for (const value of xTicks.values) {
-      axes.append(svgElement("line", { x1: x(value), x2: x(value), y1: y(0), y2: y(0) + 5 }));
-      const label = svgElement("text", { x: x(value), y: y(0) + 18, "text-anchor": "middle" });
-      label.textContent = value.toFixed(xTicks.decimals);
-      axes.append(label);
-    }
-    const xName = svgElement("text", {
-      x: (x(low) + x(high)) / 2,
-      y: height - 4,
-      "text-anchor": "middle",
-    });
-    xName.textContent = "score (nats)";
-    axes.append(xName);
+    xAxis(axes, x, y(0), low, high, 8, "score (nats)", height - 4);
     svg.append(axes);
     ["normal", "anomaly"].forEach((name, label) => {
       const group = svgElement("g", { class: `vae-explorer-${name}` });

@@ -246,22 +246,19 @@ def vector(argument):
     ]
 
 
+def _not_models(argument):
+    """Values that are no model at all: each is a TypeError wherever a model is expected."""
+    return [(argument, value, TypeError) for value in (None, "vae", X)]
+
+
 def models(argument="model", *unsupported):
-    cases = [
-        (argument, None, TypeError),
-        (argument, "vae", TypeError),
-        (argument, X, TypeError),
-        (argument, Part("plain"), TypeError),
-    ]
-    return cases + [(argument, Part(name), TypeError) for name in unsupported]
+    wrong = ["plain", *unsupported]
+    return _not_models(argument) + [(argument, Part(name), TypeError) for name in wrong]
 
 
 def classifiers(argument="classifier"):
     """A classifier is any keras Model with a "features" layer: other models are values."""
-    return [
-        (argument, None, TypeError),
-        (argument, "classifier", TypeError),
-        (argument, X, TypeError),
+    return _not_models(argument) + [
         (argument, Part("plain"), ValueError),
         (argument, Part("vae"), ValueError),
     ]
@@ -269,10 +266,7 @@ def classifiers(argument="classifier"):
 
 def image_models(argument="model"):
     """Any keras Model mapping images to images passes, but not one needing labels."""
-    return [
-        (argument, None, TypeError),
-        (argument, "vae", TypeError),
-        (argument, X, TypeError),
+    return _not_models(argument) + [
         (argument, Part("plain"), ValueError),
         (argument, Part("cvae"), TypeError),
     ]
