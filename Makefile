@@ -6,6 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 QUICK := VAE_BOOK_MODE=quick
+# TensorFlow's C++ INFO lines (e.g. "Compiled cluster using XLA!" at the first compiled call)
+# would show as stderr on the built pages; warnings and errors still show.
+export TF_CPP_MIN_LOG_LEVEL ?= 1
 
 PACKAGE_SOURCES := $(wildcard vae_helpers/*.py)
 WEB_ASSETS := _build/web-assets
