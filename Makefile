@@ -6,9 +6,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 QUICK := VAE_BOOK_MODE=quick
-# TensorFlow's C++ INFO lines (e.g. "Compiled cluster using XLA!" at the first compiled call)
-# would show as stderr on the built pages; warnings and errors still show.
-export TF_CPP_MIN_LOG_LEVEL ?= 1
+# TensorFlow's C++ INFO and WARNING lines (e.g. "Compiled cluster using XLA!" at the first compiled
+# call, or tf.data's auto-shard notes) would show as stderr on the built pages; errors still
+# show, and so do Python warnings.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 PACKAGE_SOURCES := $(wildcard vae_helpers/*.py)
 WEB_ASSETS := _build/web-assets
