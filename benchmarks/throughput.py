@@ -201,8 +201,8 @@ def run_keras(backend, quick):
     """Every measurement for one Keras backend (KERAS_BACKEND is set by the caller)."""
     import keras
 
-    if keras.backend.backend() != backend:
-        raise SystemExit(f"KERAS_BACKEND is {keras.backend.backend()!r}, expected {backend!r}")
+    if keras.config.backend() != backend:
+        raise SystemExit(f"KERAS_BACKEND is {keras.config.backend()!r}, expected {backend!r}")
     size = sizes(quick)
     x = training_images(size["images_per_epoch"])
     rows = []

@@ -14,7 +14,7 @@ import vae_helpers as vh
 from vae_helpers.distributed import free_ports
 
 pytestmark = pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow", reason="tf.distribute trains TensorFlow models only"
+    keras.config.backend() != "tensorflow", reason="tf.distribute trains TensorFlow models only"
 )
 TINY = {"latent_dim": 2, "hidden_units": (16,)}
 # A worker that reports its part of the cluster, for the tests of run_workers.

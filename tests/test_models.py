@@ -28,7 +28,7 @@ def test_sampling_matches_the_posterior_moments():
 
 
 @pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow", reason="takes gradients with tf.GradientTape"
+    keras.config.backend() != "tensorflow", reason="takes gradients with tf.GradientTape"
 )
 def test_sampling_gradients_reach_mean_and_log_variance():
     layer = vh.Sampling(seed=1)

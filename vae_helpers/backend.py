@@ -18,7 +18,7 @@ def compile_function(function):
     is (``torch.compile`` needs a C++ toolchain and compiles for minutes). The function must
     take and return tensors only; it is traced again for each new input shape.
     """
-    backend = keras.backend.backend()
+    backend = keras.config.backend()
     if backend == "tensorflow":
         import tensorflow as tf
 
