@@ -5,7 +5,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from vae_helpers.backend import compile_function, compiled_for
+from vae_helpers.backend import compile_function, compiled_for, supported_steps_per_execution
 
 
 def _softplus_sum(x):
@@ -51,3 +51,16 @@ def test_compiled_for_builds_once_per_owner_and_lets_a_deleted_owner_go():
     del first
     gc.collect()
     assert first_alive() is None
+
+
+def test_steps_per_execution_is_kept_except_on_pytorch(monkeypatch):
+    for backend, expected in [("tensorflow", 16), ("jax", 16), ("torch", 1)]:
+        monkeypatch.setattr(keras.config, "backend", lambda backend=backend: backend)
+        assert supported_steps_per_execution(16) == expected
+
+
+def test_the_running_backend_compiles_a_model_with_the_supported_steps():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", steps_per_execution=supported_steps_per_execution(4))
+    history = model.fit(np.ones((16, 3)), np.zeros((16, 1)), batch_size=2, epochs=1, verbose=0)
+    assert len(history.history["loss"]) == 1

@@ -1260,6 +1260,11 @@ TABLE = {
         {"seed": 0},
         seed() + [("seed", None, TypeError)],
     ),
+    "supported_steps_per_execution": (
+        function("supported_steps_per_execution"),
+        {"steps": 16},
+        [("steps", 2.0, TypeError), ("steps", "16", TypeError), ("steps", 0, ValueError)],
+    ),
     "shows_error": (
         in_shows_error,
         {"expected": (ValueError,)},

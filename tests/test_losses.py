@@ -1,8 +1,11 @@
+import keras
 import numpy as np
 import pytest
 from keras import ops
 
 import vae_helpers as vh
+from vae_helpers.backend import compiled_for
+from vae_helpers.losses import _log_sum_of_weights
 
 
 def test_kl_of_prior_with_itself_is_zero():
@@ -124,6 +127,20 @@ def test_is_exact_when_the_posterior_is_the_prior_and_the_decoder_ignores_z(imag
     for num_samples, batch_size in [(1, 16_384), (50, 16_384), (50, 7), (1000, 64)]:
         estimate = vh.importance_weighted_nll(vae, images, num_samples, batch_size=batch_size)
         np.testing.assert_allclose(estimate, expected, rtol=1e-5)
+
+
+@pytest.mark.skipif(keras.config.backend() != "tensorflow", reason="counts TensorFlow traces")
+@pytest.mark.parametrize(
+    "num_samples, batch_size",
+    [(2, 6), (10, 4)],  # 7 images in groups of 3, the last of 1; 10 draws in groups of 4, 4, 2
+)
+def test_uneven_last_groups_trace_the_compiled_bound_once(
+    prototype_digits, num_samples, batch_size
+):
+    vae = vh.build_dense_vae(latent_dim=3, hidden_units=(8,), seed=0)
+    for _ in range(2):
+        vh.importance_weighted_nll(vae, prototype_digits[:7], num_samples, batch_size=batch_size)
+    assert compiled_for(vae.decoder, _log_sum_of_weights).experimental_get_tracing_count() == 1
 
 
 def test_batching_over_samples_does_not_change_the_estimate(trained_tiny_vae, prototype_digits):

@@ -19,6 +19,7 @@ from .anomaly import (
     roc_curves,
     threshold_at_percentile,
 )
+from .backend import supported_steps_per_execution
 from .conditional import ConditionalVAE, build_conditional_vae
 from .config import by_mode, run_mode, runtime_summary, seed_everything
 from .data import (

@@ -1,4 +1,5 @@
-"""What depends on the Keras backend that runs the book: compiling a function.
+"""What depends on the Keras backend that runs the book: compiling a function, and how many
+training steps one call may run.
 
 Everything else in the package is written with ``keras.ops`` and runs unchanged on
 TensorFlow, JAX and PyTorch.
@@ -7,6 +8,8 @@ TensorFlow, JAX and PyTorch.
 import weakref
 
 import keras
+
+from .validation import check_scalar
 
 _compiled = weakref.WeakKeyDictionary()
 
@@ -37,3 +40,14 @@ def compiled_for(owner, build):
     if owner not in _compiled:
         _compiled[owner] = compile_function(build(weakref.proxy(owner)))
     return _compiled[owner]
+
+
+def supported_steps_per_execution(steps):
+    """``steps`` where the running backend can run that many training steps per call
+    (``Model.compile(steps_per_execution=...)``): TensorFlow and JAX; 1 on PyTorch, whose
+    Keras trainer runs one step per call.
+
+    ``steps`` is a positive int.
+    """
+    steps = check_scalar(steps, "steps", int, low=1)
+    return 1 if keras.config.backend() == "torch" else steps

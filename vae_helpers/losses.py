@@ -132,43 +132,54 @@ def importance_weighted_nll(model, x, num_samples, batch_size=16_384, seed=None)
     num_samples = check_scalar(num_samples, "num_samples", int, low=1)
     batch_size = check_scalar(batch_size, "batch_size", int, low=1)
     seed = check_scalar(seed, "seed", int, **SEED_RULE)  # a NumPy int becomes a Python int
-    images_per_pass = max(1, batch_size // num_samples)
+    # Every pass has the same shapes, so the compiled function is traced once per model: a
+    # short last group of images is padded with blank ones, a short last group of draws with
+    # zero noise whose weights the function masks out.
+    images_per_pass = min(len(flat), max(1, batch_size // num_samples))
     samples_per_pass = min(num_samples, batch_size)
     seed_generator = keras.random.SeedGenerator(seed)
     log_sum_of_weights = compiled_for(model.decoder, _log_sum_of_weights)
     results = []
     for start in range(0, len(flat), images_per_pass):
-        images = ops.convert_to_tensor(flat[start : start + images_per_pass])
+        num_images = len(flat[start : start + images_per_pass])
+        images = np.zeros((images_per_pass, flat.shape[1]), dtype="float32")
+        images[:num_images] = flat[start : start + images_per_pass]
+        images = ops.convert_to_tensor(images)
         mean, log_var = model.posterior(images)
-        total = np.full(ops.shape(images)[0], -np.inf)
+        latent_dim = ops.shape(mean)[1]
+        total = np.full(num_images, -np.inf)
         for done in range(0, num_samples, samples_per_pass):
             count = min(samples_per_pass, num_samples - done)
-            num_images, latent_dim = ops.shape(mean)
             epsilon = keras.random.normal((num_images, count, latent_dim), seed=seed_generator)
-            part = log_sum_of_weights(images, mean, log_var, epsilon)
-            total = np.logaddexp(total, ops.convert_to_numpy(part))
+            epsilon = ops.pad(
+                epsilon, [[0, images_per_pass - num_images], [0, samples_per_pass - count], [0, 0]]
+            )
+            counted = ops.convert_to_tensor(count, "int32")
+            part = log_sum_of_weights(images, mean, log_var, epsilon, counted)
+            total = np.logaddexp(total, ops.convert_to_numpy(part)[:num_images])
         results.append(np.log(num_samples) - total)
     return np.concatenate(results)
 
 
 def _log_sum_of_weights(decoder):
-    """A function of ``(images, mean, log_var, epsilon)`` with ``epsilon`` of shape
-    (images, draws, latent): ``log sum_i w_i`` per image, where ``log w_i = log p(x|z_i) +
-    log p(z_i) - log q(z_i|x)`` and ``z_i = mean + sigma * epsilon_i``; compiled, so one call
-    decodes and scores all the draws."""
+    """A function of ``(images, mean, log_var, epsilon, count)`` with ``epsilon`` of shape
+    (images, draws, latent): ``log sum_i w_i`` per image over its first ``count`` draws, where
+    ``log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x)`` and ``z_i = mean + sigma *
+    epsilon_i``; compiled, so one call decodes and scores all the draws."""
 
-    def log_sum_of_weights(images, mean, log_var, epsilon):
-        num_images, count, latent_dim = ops.shape(epsilon)
+    def log_sum_of_weights(images, mean, log_var, epsilon, count):
+        num_images, draws, latent_dim = ops.shape(epsilon)
         z = mean[:, None, :] + ops.exp(0.5 * log_var)[:, None, :] * epsilon
         logits = decoder(ops.reshape(z, (-1, latent_dim)))
         # image i's pixels for each of its draws (a broadcast, not a copy, once compiled)
-        targets = ops.broadcast_to(images[:, None, :], (num_images, count, ops.shape(images)[1]))
+        targets = ops.broadcast_to(images[:, None, :], (num_images, draws, ops.shape(images)[1]))
         targets = ops.reshape(targets, ops.shape(logits))
-        log_likelihood = -ops.reshape(bernoulli_nll(targets, logits), (num_images, count))
+        log_likelihood = -ops.reshape(bernoulli_nll(targets, logits), (num_images, draws))
         # log p(z) - log q(z|x): the Gaussians' log(2 pi) terms cancel, and z - mean = sigma * eps
         log_ratio = -0.5 * ops.sum(
             ops.square(z) - ops.square(epsilon) - log_var[:, None, :], axis=-1
         )
-        return ops.logsumexp(log_likelihood + log_ratio, axis=1)
+        counted = ops.arange(draws)[None, :] < count
+        return ops.logsumexp(ops.where(counted, log_likelihood + log_ratio, -np.inf), axis=1)
 
     return log_sum_of_weights
