@@ -133,3 +133,18 @@ def test_encode_dataset_rejects_other_models_and_bad_images(tiny_vae):
         vh.encode_dataset(tiny_vae, np.zeros((2, 10)))
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         vh.encode_dataset(tiny_vae, np.zeros((2, 784)), batch_size=0)
+
+
+def test_a_umap_transform_of_held_out_clusters_is_scored_as_chapter_6_does():
+    import umap  # here, not at the top: importing it compiles with numba, which takes seconds
+
+    train, train_labels = _clusters(num_per_class=50, dims=10, seed=0)
+    test, test_labels = _clusters(num_per_class=50, dims=10, seed=1)
+    reducer = umap.UMAP(n_components=2, n_neighbors=10, random_state=0, n_jobs=1)
+    train_points = reducer.fit_transform(train)
+    test_points = reducer.transform(test)
+    assert train_points.shape == (200, 2) and test_points.shape == (200, 2)
+    row = vh.evaluate_embedding(
+        train_points, train_labels, test_points, test_labels, _images_for(test)
+    )
+    assert row["1-NN accuracy"] == 1.0
