@@ -27,6 +27,16 @@ def test_shows_error_lets_other_errors_through():
             raise KeyError("other")
 
 
+def test_shows_error_finds_the_expected_error_inside_a_wrapping_one(capsys):
+    with vh.shows_error(AttributeError) as caught:
+        try:
+            raise AttributeError("no attribute 'random_normal'")
+        except AttributeError:
+            raise RuntimeError("Unable to automatically build the model")  # noqa: B904
+    assert isinstance(caught.error, AttributeError)
+    assert capsys.readouterr().out.startswith("AttributeError: no attribute 'random_normal'\n")
+
+
 @pytest.mark.parametrize("expected", [(), ("ValueError",), (int,)])
 def test_shows_error_needs_exception_classes(expected):
     with pytest.raises(ValueError, match="expected must name one or more exception classes"):

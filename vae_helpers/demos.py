@@ -27,8 +27,10 @@ def shows_error(*expected):
     Chapters use it to reproduce the older tutorials' errors on today's Keras: the real
     exception's type and message are printed with where it was raised, the notebook keeps
     running (so "Run all" works on Colab), and a block that no longer fails raises an
-    ``AssertionError``, so a chapter cannot keep showing a failure that has gone away.
-    Exceptions of other types propagate unchanged.
+    ``AssertionError``, so a chapter cannot keep showing a failure that has gone away. An
+    expected error that arrives wrapped in another (as its ``__cause__`` or ``__context__``,
+    as Keras wraps errors raised while it builds a model on JAX and PyTorch) is the one shown
+    and kept. Exceptions of other types propagate unchanged.
     """
     if not expected or not all(
         isinstance(kind, type) and issubclass(kind, BaseException) for kind in expected
@@ -37,7 +39,12 @@ def shows_error(*expected):
     caught = CaughtError()
     try:
         yield caught
-    except expected as error:
+    except BaseException as raised:
+        error = raised
+        while error is not None and not isinstance(error, expected):
+            error = error.__cause__ or error.__context__
+        if error is None:
+            raise
         caught.error = error
         where = traceback.extract_tb(error.__traceback__)[-1]
         print(f"{type(error).__name__}: {error}")

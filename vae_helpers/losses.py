@@ -141,10 +141,9 @@ def importance_weighted_nll(model, x, num_samples, batch_size=16_384, seed=None)
     log_sum_of_weights = compiled_for(model.decoder, _log_sum_of_weights)
     results = []
     for start in range(0, len(flat), images_per_pass):
-        num_images = len(flat[start : start + images_per_pass])
-        images = np.zeros((images_per_pass, flat.shape[1]), dtype="float32")
-        images[:num_images] = flat[start : start + images_per_pass]
-        images = ops.convert_to_tensor(images)
+        chunk = flat[start : start + images_per_pass]
+        num_images = len(chunk)
+        images = ops.convert_to_tensor(np.pad(chunk, [(0, images_per_pass - num_images), (0, 0)]))
         mean, log_var = model.posterior(images)
         latent_dim = ops.shape(mean)[1]
         total = np.full(num_images, -np.inf)
@@ -154,8 +153,8 @@ def importance_weighted_nll(model, x, num_samples, batch_size=16_384, seed=None)
             epsilon = ops.pad(
                 epsilon, [[0, images_per_pass - num_images], [0, samples_per_pass - count], [0, 0]]
             )
-            counted = ops.convert_to_tensor(count, "int32")
-            part = log_sum_of_weights(images, mean, log_var, epsilon, counted)
+            count_tensor = ops.convert_to_tensor(count, "int32")  # a tensor: no retrace per value
+            part = log_sum_of_weights(images, mean, log_var, epsilon, count_tensor)
             total = np.logaddexp(total, ops.convert_to_numpy(part)[:num_images])
         results.append(np.log(num_samples) - total)
     return np.concatenate(results)
