@@ -5,8 +5,8 @@
 compares the glued values of the notebooks on disk (default: every chapter) with those of the
 same notebooks committed at git revision REV, e.g. after `make outputs` against `HEAD`. It
 prints every value that differs with its relative difference, and counts the identical ones.
-Timings (names with "seconds", "per_second" or "minutes") are counted apart: they differ from
-run to run by nature.
+Timings (names with "seconds", "per_second" or "minutes", ending in "_ms" or starting with
+"cost_") are counted apart: they differ from run to run by nature.
 """
 
 import argparse
@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMING = re.compile(r"seconds|per_second|minutes")
+# chapter 4 names its milliseconds per image "cost_<method>" and "<method>_ms"
+TIMING = re.compile(r"seconds|per_second|minutes|_ms$|^cost_")
 
 
 def glued_values(notebook):

@@ -34,6 +34,19 @@ def test_seed_everything_makes_draws_repeatable():
     np.testing.assert_array_equal(first[1], second[1])
 
 
+@pytest.mark.parametrize(("gpus", "switched_on"), [([], False), (["GPU:0"], True)])
+def test_seed_everything_switches_op_determinism_on_only_where_a_gpu_is_seen(
+    monkeypatch, gpus, switched_on
+):
+    import tensorflow as tf
+
+    calls = []
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: gpus)
+    monkeypatch.setattr(tf.config.experimental, "enable_op_determinism", lambda: calls.append(1))
+    vh.seed_everything(0)
+    assert calls == ([1] if switched_on else [])
+
+
 @pytest.mark.parametrize(
     ("seed", "error", "message"),
     [
