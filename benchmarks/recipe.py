@@ -9,7 +9,11 @@ time. Candidates (all Adam, latent dimension 40, seed 0):
   dense-512            chapter 2's model and settings: 784-512-40, batch 512, learning rate 2e-3
   dense-512-512        two hidden layers of 512 in the encoder and in the decoder
   dense-512-512-cosine the same, its learning rate decayed to 0 by a cosine over all its epochs
+  dense-512-512-long   two hidden layers, trained to 160 epochs: where does the curve level off?
+  dense-512-512-warmup the same with KL warm-up: the KL weight rises linearly from 0 to 1 over
+                       the first 20 epochs (Bowman et al. 2016; Sønderby et al. 2016)
   conv-32-64           chapter 2's convolutional VAE (filters 32 and 64), batch 128, rate 1e-3
+Each recipe records whether TensorFlow's op determinism was on (it costs speed on a CPU).
 Prints a table and writes JSON (default benchmarks/results/recipe.json). Run it on an
 otherwise idle machine: the curves' x-axis is wall time.
 Usage: python benchmarks/recipe.py [--quick] [--recipes NAME ...] [--output PATH]
@@ -23,27 +27,36 @@ import time
 from pathlib import Path
 
 import keras
+from tensorflow.python.framework.config import is_op_determinism_enabled  # as Keras does
 
 import vae_helpers as vh
 
 TRAIN_IMAGES = 50_000
 LATENT_DIM = 40
-# name: (builder, batch size, learning rate, cosine decay of the learning rate)
+DENSE_EPOCHS, LONG_EPOCHS, CONV_EPOCHS = (5, 10, 20, 40), (40, 80, 120, 160), (1, 2, 4, 8, 16)
+
+
+def dense(hidden_units):
+    return lambda: vh.build_dense_vae(LATENT_DIM, hidden_units, seed=0)
+
+
+# name: (builder, batch size, learning rate, cosine decay, KL warm-up epochs, checkpoint epochs)
 RECIPES = {
-    "dense-512": (lambda: vh.build_dense_vae(LATENT_DIM, (512,), seed=0), 512, 2e-3, False),
-    "dense-512-512": (lambda: vh.build_dense_vae(LATENT_DIM, (512, 512), seed=0), 512, 2e-3, False),
-    "dense-512-512-cosine": (
-        lambda: vh.build_dense_vae(LATENT_DIM, (512, 512), seed=0),
-        512,
-        2e-3,
-        True,
+    "dense-512": (dense((512,)), 512, 2e-3, False, 0, DENSE_EPOCHS),
+    "dense-512-512": (dense((512, 512)), 512, 2e-3, False, 0, DENSE_EPOCHS),
+    "dense-512-512-cosine": (dense((512, 512)), 512, 2e-3, True, 0, DENSE_EPOCHS),
+    "dense-512-512-long": (dense((512, 512)), 512, 2e-3, False, 0, LONG_EPOCHS),
+    "dense-512-512-warmup": (dense((512, 512)), 512, 2e-3, False, 20, LONG_EPOCHS),
+    "conv-32-64": (
+        lambda: vh.build_conv_vae(LATENT_DIM, (32, 64), seed=0),
+        128,
+        1e-3,
+        False,
+        0,
+        CONV_EPOCHS,
     ),
-    "conv-32-64": (lambda: vh.build_conv_vae(LATENT_DIM, (32, 64), seed=0), 128, 1e-3, False),
 }
-CHECKPOINTS = {  # epochs at which each family is evaluated (full run, quick run)
-    "dense": ((5, 10, 20, 40), (1, 2)),
-    "conv": ((1, 2, 4, 8, 16), (1,)),
-}
+QUICK_EPOCHS = (1, 2)
 
 
 def sizes(quick):
@@ -51,13 +64,28 @@ def sizes(quick):
     return {"iw_images": 100 if quick else 1_000, "iw_samples": 20 if quick else 200}
 
 
+class KLWarmup(keras.callbacks.Callback):
+    """Raises the VAE's KL weight ``beta`` (a variable) linearly from 0 to 1 over ``epochs``."""
+
+    def __init__(self, beta, epochs):
+        super().__init__()
+        self.beta, self.epochs = beta, epochs
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.beta.assign(min(1.0, epoch / self.epochs))
+
+
 def run_recipe(name, x_train, x_test_binary, quick):
     """Train one recipe; return its curve [(epoch, training seconds, IW NLL), ...]."""
-    build, batch_size, learning_rate, cosine = RECIPES[name]
-    family = "conv" if name.startswith("conv") else "dense"
-    checkpoints = CHECKPOINTS[family][1 if quick else 0]
+    build, batch_size, learning_rate, cosine, warmup, checkpoints = RECIPES[name]
+    checkpoints = QUICK_EPOCHS if quick else checkpoints
     vh.seed_everything(0)
     vae = build()
+    callbacks = []
+    if warmup:
+        # before the model is built: a built Keras layer takes no new variables
+        vae.beta = keras.Variable(0.0, trainable=False, name="beta")
+        callbacks.append(KLWarmup(vae.beta, warmup))
     steps = (len(x_train) // batch_size + (len(x_train) % batch_size > 0)) * checkpoints[-1]
     rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if cosine else learning_rate
     vae.compile(
@@ -69,7 +97,9 @@ def run_recipe(name, x_train, x_test_binary, quick):
     curve, trained_seconds, done = [], 0.0, 0
     for epoch in checkpoints:
         start = time.perf_counter()
-        vae.fit(dataset, epochs=epoch, initial_epoch=done, shuffle=False, verbose=0)
+        vae.fit(
+            dataset, epochs=epoch, initial_epoch=done, shuffle=False, verbose=0, callbacks=callbacks
+        )
         trained_seconds += time.perf_counter() - start
         done = epoch
         nll = vh.importance_weighted_nll(
@@ -81,7 +111,9 @@ def run_recipe(name, x_train, x_test_binary, quick):
         "batch_size": batch_size,
         "learning_rate": learning_rate,
         "cosine_decay": cosine,
-        "parameters": vae.count_params(),
+        "kl_warmup_epochs": warmup,
+        "op_determinism": is_op_determinism_enabled(),
+        "parameters": sum(int(keras.ops.size(w)) for w in vae.trainable_weights),
         "curve": curve,
     }
 
