@@ -63,6 +63,15 @@ def test_old_keras_traps_only_appear_where_an_error_is_shown(path):
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
+def test_no_cell_whose_output_nbval_compares_glues_a_value(path):
+    """Glued values are stored outputs only where myst-nb is installed (not on Colab, nor in the
+    wheel-only nbval run), so a compared cell that glues fails there."""
+    for cell in _code_cells(path):
+        if "NBVAL_CHECK_OUTPUT" in cell.source:
+            assert "glue(" not in cell.source, f"move the glue out of: {cell.source[:80]}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
 def test_every_figure_cell_carries_its_figure(path):
     """A cell with figure alt text must have an image output (none: run without inline plots)."""
     for cell in _code_cells(path):
