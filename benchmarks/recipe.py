@@ -6,12 +6,13 @@ bound on -log p(x) (``vh.importance_weighted_nll``, k samples) on the first test
 (binarised once, seed 2, as chapter 2 does). The result is a curve of IW NLL against seconds of
 training (evaluation time excluded) per recipe, so recipes of different cost compare at equal
 time. Candidates (all Adam, latent dimension 40, seed 0):
-  dense-512            chapter 2's model and settings: 784-512-40, batch 512, learning rate 2e-3
+  dense-512            one hidden layer (784-512-40), batch 512, learning rate 2e-3
   dense-512-512        two hidden layers of 512 in the encoder and in the decoder
   dense-512-512-cosine the same, its learning rate decayed to 0 by a cosine over all its epochs
   dense-512-512-long   two hidden layers, trained to 160 epochs: where does the curve level off?
-  dense-512-512-warmup the same with KL warm-up: the KL weight rises linearly from 0 to 1 over
-                       the first 20 epochs (Bowman et al. 2016; Sønderby et al. 2016)
+  dense-512-512-warmup the same with KL warm-up (``vh.KLWarmup``): the KL weight rises linearly
+                       from 0 to 1 over the first 20 epochs (Bowman et al. 2016; Sønderby et
+                       al. 2016); chapter 2's recipe
   conv-32-64           chapter 2's convolutional VAE (filters 32 and 64), batch 128, rate 1e-3
 Each recipe records whether TensorFlow's op determinism was on (it costs speed on a CPU).
 Prints a table and writes JSON (default benchmarks/results/recipe.json). Run it on an
@@ -64,28 +65,13 @@ def sizes(quick):
     return {"iw_images": 100 if quick else 1_000, "iw_samples": 20 if quick else 200}
 
 
-class KLWarmup(keras.callbacks.Callback):
-    """Raises the VAE's KL weight ``beta`` (a variable) linearly from 0 to 1 over ``epochs``."""
-
-    def __init__(self, beta, epochs):
-        super().__init__()
-        self.beta, self.epochs = beta, epochs
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.beta.assign(min(1.0, epoch / self.epochs))
-
-
 def run_recipe(name, x_train, x_test_binary, quick):
     """Train one recipe; return its curve [(epoch, training seconds, IW NLL), ...]."""
     build, batch_size, learning_rate, cosine, warmup, checkpoints = RECIPES[name]
     checkpoints = QUICK_EPOCHS if quick else checkpoints
     vh.seed_everything(0)
     vae = build()
-    callbacks = []
-    if warmup:
-        # before the model is built: a built Keras layer takes no new variables
-        vae.beta = keras.Variable(0.0, trainable=False, name="beta")
-        callbacks.append(KLWarmup(vae.beta, warmup))
+    callbacks = [vh.KLWarmup(warmup)] if warmup else []
     steps = (len(x_train) // batch_size + (len(x_train) % batch_size > 0)) * checkpoints[-1]
     rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if cosine else learning_rate
     vae.compile(

@@ -5,8 +5,8 @@ must be chosen before keras is imported):
   (a) the dense float32 matmul rate of each library (GFLOP/s, median of repeats); the best of
       them is taken as the machine's rate;
   (b) training throughput (whole-epoch images/s, median over the timed epochs after a warm-up
-      epoch) of the book's 784-512-40 VAE (`vh.build_dense_vae(seed=0)`, Adam, the same
-      pre-binarised images) at batch 128 and 512 on every installed Keras backend
+      epoch) of the dense 784-512-40 VAE most chapters train (`vh.build_dense_vae(seed=0)`,
+      Adam, the same pre-binarised images) at batch 128 and 512 on every installed Keras backend
       (tensorflow, jax, torch), with jit_compile on and off and steps_per_execution 1 and 16
       where the backend has them; TensorFlow adds the tf.data pipeline and op determinism;
   (c) the same model written plainly in PyTorch and run eagerly, as the reference;

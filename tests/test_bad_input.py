@@ -1308,6 +1308,11 @@ TABLE = {
         + number("threshold", negative=False)
         + count("num_images"),
     ),
+    "KLWarmup": (
+        lambda parts, **kwargs: vh.KLWarmup(**kwargs),
+        {"epochs": 3},
+        count("epochs"),
+    ),
     "TrainingProgress": (
         lambda parts, **kwargs: vh.TrainingProgress(**kwargs),
         {"label": "dense VAE"},

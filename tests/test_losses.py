@@ -143,6 +143,18 @@ def test_uneven_last_groups_trace_the_compiled_bound_once(
     assert compiled_for(vae.decoder, _log_sum_of_weights).experimental_get_tracing_count() == 1
 
 
+def test_the_compiled_bound_scores_the_decoder_weights_of_each_call(prototype_digits):
+    vae = vh.build_dense_vae(latent_dim=3, hidden_units=(8,), seed=0)
+    other = vh.build_dense_vae(latent_dim=3, hidden_units=(8,), seed=0)
+    other.set_weights([np.random.default_rng(1).normal(size=w.shape) for w in other.get_weights()])
+    x = prototype_digits[:5]
+    before = vh.importance_weighted_nll(vae, x, 10, seed=0)  # traced with the first weights
+    vae.set_weights(other.get_weights())  # as training between two evaluations would
+    after = vh.importance_weighted_nll(vae, x, 10, seed=0)
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, vh.importance_weighted_nll(other, x, 10, seed=0), rtol=1e-6)
+
+
 def test_batching_over_samples_does_not_change_the_estimate(trained_tiny_vae, prototype_digits):
     x = prototype_digits[:16]
     one_pass = _mean_over_repeats(trained_tiny_vae, x, 200, repeats=2, seed=1)

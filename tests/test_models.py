@@ -82,6 +82,53 @@ def test_beta_weights_the_kl(prototype_digits):
     np.testing.assert_allclose(_float(loss), recon + 4.0 * kl, rtol=1e-5)
 
 
+def test_the_kl_weight_variable_weights_the_kl_and_starts_at_beta(prototype_digits):
+    vae = vh.build_dense_vae(latent_dim=2, hidden_units=(8,), beta=4.0, seed=0)
+    assert _float(vae.kl_weight) == 4.0 and not vae.kl_weight.trainable
+    vae.kl_weight.assign(0.25)
+    outputs = vae(prototype_digits[:8])
+    recon = _mean(vh.bernoulli_nll(prototype_digits[:8], outputs["logits"]))
+    kl = _mean(vh.kl_divergence(outputs["mean"], outputs["log_var"]))
+    loss = vae.compute_loss(x=prototype_digits[:8], y_pred=outputs)
+    np.testing.assert_allclose(_float(loss), recon + 0.25 * kl, rtol=1e-5)
+
+
+class _RecordKLWeight(keras.callbacks.Callback):
+    """Records the model's KL weight as each epoch's training starts (after KLWarmup's turn)."""
+
+    def on_train_begin(self, logs=None):
+        self.weights = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == 0:
+            self.weights.append(_float(self.model.kl_weight))
+
+
+def test_kl_warmup_ramps_the_weight_linearly_to_beta_and_the_loss_follows(prototype_digits):
+    vae = vh.build_dense_vae(latent_dim=2, hidden_units=(8,), beta=2.0, seed=0)
+    vae.compile(optimizer="adam")
+    record = _RecordKLWeight()
+    history = vae.fit(
+        prototype_digits[:64],
+        epochs=6,
+        batch_size=64,
+        verbose=0,
+        callbacks=[vh.KLWarmup(4), record],
+    )
+    np.testing.assert_allclose(record.weights, [0.0, 0.5, 1.0, 1.5, 2.0, 2.0])
+    logs = history.history
+    # one batch per epoch: the loss logged is the weighted objective of that batch
+    weighted = np.add(logs["reconstruction"], np.multiply(record.weights, logs["kl"]))
+    np.testing.assert_allclose(logs["loss"], weighted, rtol=1e-5)
+
+
+def test_kl_warmup_refuses_a_model_without_a_kl_weight(prototype_digits):
+    autoencoder = vh.build_dense_autoencoder(latent_dim=2, hidden_units=(8,))
+    autoencoder.compile(optimizer="adam")
+    with pytest.raises(TypeError, match="the model KLWarmup is used with must be a vae_helpers"):
+        autoencoder.fit(prototype_digits[:8], epochs=1, verbose=0, callbacks=[vh.KLWarmup(2)])
+
+
 def test_targets_replace_inputs_when_given(tiny_vae, prototype_digits):
     x, clean = prototype_digits[:8], prototype_digits[8:16]
     outputs = tiny_vae(x)

@@ -63,6 +63,7 @@ from .metrics import active_units, psnr, ssim
 from .models import (
     VAE,
     Autoencoder,
+    KLWarmup,
     Sampling,
     build_conv_decoder,
     build_conv_encoder,

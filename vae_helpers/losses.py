@@ -139,6 +139,12 @@ def importance_weighted_nll(model, x, num_samples, batch_size=16_384, seed=None)
     samples_per_pass = min(num_samples, batch_size)
     seed_generator = keras.random.SeedGenerator(seed)
     log_sum_of_weights = compiled_for(model.decoder, _log_sum_of_weights)
+    # the decoder's weights go in as arguments: a compiled function that read them itself
+    # would keep the values of its first trace on JAX, and score a model trained since with them
+    weights = tuple(
+        [variable.value for variable in variables]
+        for variables in (model.decoder.trainable_variables, model.decoder.non_trainable_variables)
+    )
     results = []
     for start in range(0, len(flat), images_per_pass):
         chunk = flat[start : start + images_per_pass]
@@ -154,22 +160,23 @@ def importance_weighted_nll(model, x, num_samples, batch_size=16_384, seed=None)
                 epsilon, [[0, images_per_pass - num_images], [0, samples_per_pass - count], [0, 0]]
             )
             count_tensor = ops.convert_to_tensor(count, "int32")  # a tensor: no retrace per value
-            part = log_sum_of_weights(images, mean, log_var, epsilon, count_tensor)
+            part = log_sum_of_weights(weights, images, mean, log_var, epsilon, count_tensor)
             total = np.logaddexp(total, ops.convert_to_numpy(part)[:num_images])
         results.append(np.log(num_samples) - total)
     return np.concatenate(results)
 
 
 def _log_sum_of_weights(decoder):
-    """A function of ``(images, mean, log_var, epsilon, count)`` with ``epsilon`` of shape
-    (images, draws, latent): ``log sum_i w_i`` per image over its first ``count`` draws, where
-    ``log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x)`` and ``z_i = mean + sigma *
-    epsilon_i``; compiled, so one call decodes and scores all the draws."""
+    """A function of ``(weights, images, mean, log_var, epsilon, count)`` with ``epsilon`` of
+    shape (images, draws, latent): ``log sum_i w_i`` per image over its first ``count`` draws,
+    where ``log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x)`` and ``z_i = mean + sigma *
+    epsilon_i``, decoded with ``weights``, the values of the decoder's (trainable,
+    non-trainable) variables; compiled, so one call decodes and scores all the draws."""
 
-    def log_sum_of_weights(images, mean, log_var, epsilon, count):
+    def log_sum_of_weights(weights, images, mean, log_var, epsilon, count):
         num_images, draws, latent_dim = ops.shape(epsilon)
         z = mean[:, None, :] + ops.exp(0.5 * log_var)[:, None, :] * epsilon
-        logits = decoder(ops.reshape(z, (-1, latent_dim)))
+        logits, _ = decoder.stateless_call(*weights, ops.reshape(z, (-1, latent_dim)))
         # image i's pixels for each of its draws (a broadcast, not a copy, once compiled)
         targets = ops.broadcast_to(images[:, None, :], (num_images, draws, ops.shape(images)[1]))
         targets = ops.reshape(targets, ops.shape(logits))

@@ -2,7 +2,8 @@
 
 ``VAE`` trains with ``fit`` on the negative ELBO: decoder logits scored by a Bernoulli
 log-likelihood summed over pixels, plus ``beta`` times the analytic KL summed over latent
-dimensions, averaged over the batch. z is sampled in training and in evaluation alike, so
+dimensions, averaged over the batch; the :class:`KLWarmup` callback ramps the KL's weight up to
+``beta`` over the first epochs. z is sampled in training and in evaluation alike, so
 ``evaluate`` reports the ELBO itself, not the loss of a deterministic autoencoder.
 
 ``Autoencoder`` is that deterministic autoencoder, kept for comparison: the same encoder and
@@ -276,8 +277,10 @@ class VAE(_EncoderDecoderModel, keras.Model):
 
     ``fit(x)`` reconstructs ``x``; ``fit(x_noisy, x_clean)`` scores reconstructions of the
     inputs against the targets (denoising). Images may be ``(N, 784)``, ``(N, 28, 28)`` or
-    ``(N, 28, 28, 1)`` in [0, 1]. Tracks ``loss`` (negative ELBO, or the beta-weighted
-    objective when ``beta != 1``), ``reconstruction`` (-E log p(x|z)) and ``kl``.
+    ``(N, 28, 28, 1)`` in [0, 1]. Tracks ``loss`` (negative ELBO, or the weighted objective
+    while the KL's weight is not 1), ``reconstruction`` (-E log p(x|z)) and ``kl``. That
+    weight is ``kl_weight``, a non-trainable variable that starts at ``beta``;
+    :class:`KLWarmup` changes it between epochs without a retrace.
 
     Calling the model returns a dict with ``logits``, ``mean``, ``log_var`` and ``z``; use
     :meth:`reconstruct`, :meth:`encode`, :meth:`decode` and :meth:`sample` for NumPy work.
@@ -294,6 +297,7 @@ class VAE(_EncoderDecoderModel, keras.Model):
         super().__init__(**kwargs)
         self.latent_dim = int(check_parts(encoder, decoder, 2, self.label_inputs))
         self.beta, self.seed = check_vae_settings(beta, seed)
+        self.kl_weight = keras.Variable(self.beta, trainable=False, name="kl_weight")
         self.encoder = encoder
         self.decoder = decoder
         self.sampling = Sampling(seed=self.seed, name="sampling")
@@ -322,7 +326,7 @@ class VAE(_EncoderDecoderModel, keras.Model):
         kl = ops.mean(kl_divergence(y_pred["mean"], y_pred["log_var"]))
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
-        return reconstruction + self.beta * kl
+        return reconstruction + ops.cast(self.kl_weight, kl.dtype) * kl
 
     def encode(self, x, batch_size=1024):
         """Return the posterior ``(mean, log_var)`` of each image as NumPy arrays."""
@@ -361,6 +365,26 @@ class VAE(_EncoderDecoderModel, keras.Model):
 
     def get_config(self):
         return {**super().get_config(), "beta": self.beta, "seed": self.seed}
+
+
+class KLWarmup(keras.callbacks.Callback):
+    """KL warm-up (Bowman et al. 2016; Sonderby et al. 2016): at the start of epoch ``e``
+    (counted from 0) the model's ``kl_weight`` is ``beta * min(1, e / epochs)``, rising from 0
+    to the model's ``beta`` over the first ``epochs`` epochs.
+
+    The model is a :class:`VAE` (or subclass). While the weight is below ``beta``, ``loss``
+    is the weighted objective, not the negative ELBO. Taught in chapter 2, section "Training".
+    """
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = check_scalar(epochs, "epochs", int, low=1)
+
+    def on_train_begin(self, logs=None):
+        check_instance(self.model, "the model KLWarmup is used with", VAE, "a vae_helpers.VAE")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.model.kl_weight.assign(self.model.beta * min(1.0, epoch / self.epochs))
 
 
 def _refuse_sample_weight(sample_weight):

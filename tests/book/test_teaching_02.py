@@ -1,6 +1,8 @@
-"""Chapter 2 writes the VAE; on the same weights, batch and seed the package's twin computes
-the same loss, the same two terms and the same gradient for every weight."""
+"""Chapter 2 writes the VAE and its KL warm-up; on the same weights, batch and seed the
+package's twin computes the same loss, the same two terms and the same gradient for every
+weight, and its warm-up sets the same KL weight at every epoch."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -9,7 +11,7 @@ from teaching import teaching_namespace
 import vae_helpers as vh
 
 TAUGHT = teaching_namespace("02_dense_vae")
-LATENT_DIM, HIDDEN_UNITS, FILTERS = 6, 32, (8, 16)
+LATENT_DIM, HIDDEN_UNITS, FILTERS = 6, (32, 16), (8, 16)
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +41,11 @@ def _loss_terms_and_gradients(model, x, y=None):
         (
             lambda: (
                 TAUGHT["build_dense_encoder"](LATENT_DIM, HIDDEN_UNITS),
-                TAUGHT["build_dense_decoder"](LATENT_DIM, HIDDEN_UNITS),
+                TAUGHT["build_dense_decoder"](LATENT_DIM, HIDDEN_UNITS[::-1]),
             ),
             lambda: (
-                vh.build_dense_encoder(LATENT_DIM, (HIDDEN_UNITS,)),
-                vh.build_dense_decoder(LATENT_DIM, (HIDDEN_UNITS,)),
+                vh.build_dense_encoder(LATENT_DIM, HIDDEN_UNITS),
+                vh.build_dense_decoder(LATENT_DIM, HIDDEN_UNITS[::-1]),
             ),
         ),
         (
@@ -84,3 +86,31 @@ def test_the_taught_parts_have_the_package_parts_outputs(batch):
     _copy_weights(encoder, twin)
     for taught, packaged in zip(encoder(batch), twin(batch)):
         np.testing.assert_allclose(np.asarray(taught), np.asarray(packaged), rtol=1e-5, atol=1e-6)
+
+
+class _RecordKLWeight(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.weights = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == 0:
+            self.weights.append(float(self.model.kl_weight.numpy()))
+
+
+def _warmup_weights(model, warmup, batch):
+    record = _RecordKLWeight()
+    model.compile(optimizer="adam")
+    model.fit(batch, epochs=5, batch_size=len(batch), verbose=0, callbacks=[warmup, record])
+    return record.weights
+
+
+def test_the_taught_warmup_and_the_package_warmup_set_the_same_kl_weights(batch):
+    def parts():
+        return vh.build_dense_encoder(LATENT_DIM, HIDDEN_UNITS), vh.build_dense_decoder(
+            LATENT_DIM, HIDDEN_UNITS[::-1]
+        )
+
+    taught = _warmup_weights(TAUGHT["VAE"](*parts(), seed=3), TAUGHT["KLWarmup"](3), batch)
+    packaged = _warmup_weights(vh.VAE(*parts(), seed=3), vh.KLWarmup(3), batch)
+    np.testing.assert_allclose(taught, [0.0, 1 / 3, 2 / 3, 1.0, 1.0], rtol=1e-6)
+    assert taught == packaged
