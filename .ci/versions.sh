@@ -94,11 +94,9 @@ mkdir -p "$work/src"
 cp -R pyproject.toml README.md vae_helpers "$work/src/"
 rm -rf "$work/src/vae_helpers/__pycache__" "$work/src"/*.egg-info
 
-specs=()
-for tool in $test_tools; do
-  spec=$(grep -E "^$tool *[<>=!~]" requirements.txt) || { echo "no range for $tool" >&2; exit 1; }
-  specs+=("$spec")
-done
+# shellcheck disable=SC2086  # one argument per tool
+specs_text=$(bash scripts/requirement_specs.sh $test_tools)
+mapfile -t specs <<< "$specs_text"
 pins=()
 [ "$end" = lowest ] && pins=(--constraint "$constraints")
 

@@ -11,11 +11,8 @@ python=${PYTHON:-python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-specs=()
-for tool in ipykernel nbval pytest; do  # their ranges come from requirements.txt
-  spec=$(grep -E "^$tool *[<>=!~]" requirements.txt) || { echo "no range for $tool" >&2; exit 1; }
-  specs+=("$spec")
-done
+specs_text=$(bash scripts/requirement_specs.sh ipykernel nbval pytest)
+mapfile -t specs <<< "$specs_text"
 "$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" .
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip
