@@ -1,8 +1,10 @@
 """Shared fixtures: small data and tiny models so the suite runs in seconds on 2 cores."""
 
+import keras
 import matplotlib
 import numpy as np
 import pytest
+from keras import ops
 
 matplotlib.use("Agg")
 
@@ -13,6 +15,23 @@ import vae_helpers as vh  # noqa: E402
 def _close_figures():
     yield
     matplotlib.pyplot.close("all")
+
+
+class _KLWeightRecorder(keras.callbacks.Callback):
+    """Records the model's KL weight as each epoch's training starts (after KLWarmup's turn)."""
+
+    def on_train_begin(self, logs=None):
+        self.weights = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == 0:
+            self.weights.append(float(ops.convert_to_numpy(self.model.kl_weight)))
+
+
+@pytest.fixture
+def kl_weight_recorder():
+    """A fresh callback whose ``weights`` lists the KL weight at each epoch's first batch."""
+    return _KLWeightRecorder()
 
 
 @pytest.fixture

@@ -93,21 +93,12 @@ def test_the_kl_weight_variable_weights_the_kl_and_starts_at_beta(prototype_digi
     np.testing.assert_allclose(_float(loss), recon + 0.25 * kl, rtol=1e-5)
 
 
-class _RecordKLWeight(keras.callbacks.Callback):
-    """Records the model's KL weight as each epoch's training starts (after KLWarmup's turn)."""
-
-    def on_train_begin(self, logs=None):
-        self.weights = []
-
-    def on_train_batch_begin(self, batch, logs=None):
-        if batch == 0:
-            self.weights.append(_float(self.model.kl_weight))
-
-
-def test_kl_warmup_ramps_the_weight_linearly_to_beta_and_the_loss_follows(prototype_digits):
+def test_kl_warmup_ramps_the_weight_linearly_to_beta_and_the_loss_follows(
+    prototype_digits, kl_weight_recorder
+):
     vae = vh.build_dense_vae(latent_dim=2, hidden_units=(8,), beta=2.0, seed=0)
     vae.compile(optimizer="adam")
-    record = _RecordKLWeight()
+    record = kl_weight_recorder
     history = vae.fit(
         prototype_digits[:64],
         epochs=6,
