@@ -8,7 +8,10 @@ must be chosen before keras is imported):
       epoch) of the dense 784-512-40 VAE most chapters train (`vh.build_dense_vae(seed=0)`,
       Adam, the same pre-binarised images) at batch 128 and 512 on every installed Keras backend
       (tensorflow, jax, torch), with jit_compile on and off and steps_per_execution 1 and 16
-      where the backend has them; TensorFlow adds the tf.data pipeline and op determinism;
+      where the backend has them; TensorFlow adds the tf.data pipeline the chapters train on
+      (`vh.binarized_dataset`, tf.data's autotuner off), the same pipeline with the autotuner
+      on, the same with Keras' mixed_bfloat16 dtype policy (bfloat16 matmuls, float32 weights
+      and loss), and op determinism;
   (c) the same model written plainly in PyTorch and run eagerly, as the reference;
   (d) the importance-weighted bound's decoder-evaluation rate (`vh.importance_weighted_nll`);
   (e) ratios: each training row against the PyTorch reference at the same batch, and the
@@ -40,6 +43,9 @@ DECODER_FLOPS = 2 * (LATENT * HIDDEN + HIDDEN * PIXELS)  # forward matmul FLOPs 
 FORWARD_FLOPS = 2 * (PIXELS * HIDDEN + HIDDEN * 2 * LATENT) + DECODER_FLOPS
 TRAINING_FLOPS = 3 * FORWARD_FLOPS  # per image: forward + backward (about twice the forward)
 BATCHES = (128, 512)
+# the TensorFlow-only pipelines: as the chapters train, with tf.data's autotuner back on (as
+# tf.data defaults), and with bfloat16 matmuls (CPUs with AMX or AVX512-BF16 run them faster)
+TF_DATA_PIPELINES = ("tf.data", "tf.data+autotune", "tf.data+bf16")
 
 
 def sizes(quick):
@@ -133,7 +139,7 @@ def keras_grid(backend, quick):
     steps = (1,) if backend == "torch" else (1, 16)
     rows = [("numpy", False, b, s, j) for b in BATCHES for s in steps for j in jits]
     if backend == "tensorflow":
-        rows += [("tf.data", False, b, 16, False) for b in BATCHES]
+        rows += [(p, False, b, 16, False) for p in TF_DATA_PIPELINES for b in BATCHES]
         rows += [("numpy", True, b, s, False) for b in BATCHES for s in steps]
     return rows
 
@@ -146,12 +152,20 @@ def keras_images_per_second(x, pipeline, batch, steps, jit, epochs):
     from vae_helpers.distributed import EpochTimes
 
     keras.utils.set_random_seed(0)
+    keras.config.set_dtype_policy("mixed_bfloat16" if pipeline.endswith("bf16") else "float32")
     vae = vh.build_dense_vae(seed=0)
+    keras.config.set_dtype_policy("float32")
     vae.compile(optimizer=keras.optimizers.Adam(1e-3), steps_per_execution=steps, jit_compile=jit)
     timer = EpochTimes()
-    if pipeline == "tf.data":  # re-binarises every epoch, from the grey-level images
+    if pipeline.startswith("tf.data"):  # re-binarises every epoch, from the grey-level images
+        import tensorflow as tf
+
         (x_train, _), _ = vh.load_mnist()
         data = vh.binarized_dataset(x_train[: len(x)], batch_size=batch, seed=0)
+        if pipeline.endswith("autotune"):
+            options = tf.data.Options()
+            options.autotune.enabled = True
+            data = data.with_options(options)
         vae.fit(data, epochs=epochs + 1, shuffle=False, verbose=0, callbacks=[timer])
     else:
         vae.fit(x, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
@@ -397,13 +411,13 @@ def print_tables(record):
     rates = record["matmul_gflops"]
     print("\nfloat32 matmul GFLOP/s: " + ", ".join(f"{k} {v:.1f}" for k, v in rates.items()))
     print(
-        f"\n{'backend':<13} {'pipeline':<13} {'determ':>6} {'batch':>5} {'steps':>5} "
+        f"\n{'backend':<13} {'pipeline':<16} {'determ':>6} {'batch':>5} {'steps':>5} "
         f"{'jit':>5} {'images/s':>9} {'GFLOP/s':>8} {'matmul':>6} {'vs eager':>8}"
     )
     for row in sorted(record["training"], key=lambda row: row["batch_size"]):
         ratio = row["vs_pytorch_eager"]
         print(
-            f"{row['backend']:<13} {row['pipeline']:<13} "
+            f"{row['backend']:<13} {row['pipeline']:<16} "
             f"{str(row.get('op_determinism', '-')):>6} {row['batch_size']:>5} "
             f"{row.get('steps_per_execution', '-'):>5} {str(row.get('jit_compile', '-')):>5} "
             f"{row['images_per_second']:>9,.0f} {row['training_gflops']:>8.1f} "

@@ -57,6 +57,23 @@ def test_tiny_vae_learns(tiny_vae, prototype_digits):
     np.testing.assert_allclose(after["loss"], after["reconstruction"] + after["kl"], rtol=1e-4)
 
 
+def test_a_mixed_bfloat16_vae_learns_on_a_float32_loss(prototype_digits):
+    keras.config.set_dtype_policy("mixed_bfloat16")  # bfloat16 matmuls, float32 weights
+    try:
+        vae = vh.build_dense_vae(latent_dim=2, hidden_units=(32,), seed=0)
+    finally:
+        keras.config.set_dtype_policy("float32")
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    outputs = vae(prototype_digits[:8])
+    assert ops.dtype(outputs["logits"]) == ops.dtype(outputs["z"]) == "bfloat16"
+    loss = vae.compute_loss(x=prototype_digits[:8], y_pred=outputs)
+    assert ops.dtype(loss) == "float32"
+    before = vae.evaluate(prototype_digits, verbose=0, return_dict=True)["loss"]
+    vae.fit(prototype_digits, epochs=30, batch_size=32, verbose=0)
+    after = vae.evaluate(prototype_digits, verbose=0, return_dict=True)["loss"]
+    assert np.isfinite(after) and after < 0.5 * before
+
+
 def test_evaluation_samples_z(tiny_vae, prototype_digits):
     first = tiny_vae.evaluate(prototype_digits, verbose=0)
     second = tiny_vae.evaluate(prototype_digits, verbose=0)

@@ -24,7 +24,8 @@ def _checked(value, name, kinds, expected):
     """
     if is_tensor(value):
         dtype = ops.dtype(value)
-        if not dtype.startswith(kinds):
+        mixed_precision = ("bfloat16",) if "float" in kinds else ()  # computed in float32 below
+        if not dtype.startswith(kinds + mixed_precision):
             raise TypeError(f"{name} must be {expected}; got a tensor of dtype {dtype}.")
         return value
     array = as_array(value, name, expected, "biuf")

@@ -58,7 +58,7 @@ class Sampling(layers.Layer):
                 "inputs must be a pair (mean, log_var) of the same shape; "
                 f"got {tuple(mean.shape)} and {tuple(log_var.shape)}."
             )
-        epsilon = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+        epsilon = keras.random.normal(ops.shape(mean), dtype=mean.dtype, seed=self.seed_generator)
         return mean + ops.exp(0.5 * log_var) * epsilon
 
     def compute_output_shape(self, input_shape):
