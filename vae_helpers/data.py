@@ -229,9 +229,9 @@ def binarized_dataset(x, batch_size, seed, shuffle=True, labels=None):
             images, batch_labels = batch
             return ((draw(images, pair), batch_labels),)
 
-    # tf.data's autotuner re-tunes at the start of every epoch and, on a 2-core machine, stalls
-    # training for about 0.4 s in every other epoch; without it an epoch is ~10 % faster and
-    # its batches are the same (benchmarks/throughput.py, "tf.data, autotuner off").
+    # With tf.data's autotuner on (its default), the start of about every other epoch stalls
+    # for some 0.4 s on a 2-core machine; off, every epoch runs as fast as the best, and the
+    # batches are the same (a test holds them equal; benchmarks/throughput.py times both).
     options = tf.data.Options()
     options.autotune.enabled = False
     return (
