@@ -231,7 +231,8 @@ def binarized_dataset(x, batch_size, seed, shuffle=True, labels=None):
 
     # With tf.data's autotuner on (its default), the start of about every other epoch stalls
     # for some 0.4 s on a 2-core machine; off, every epoch runs as fast as the best, and the
-    # batches are the same (a test holds them equal; benchmarks/throughput.py times both).
+    # batches are the same (a test holds them equal). Seen in per-epoch times of chapter 2's
+    # model; throughput.py's median of three short epochs does not resolve it.
     options = tf.data.Options()
     options.autotune.enabled = False
     return (
