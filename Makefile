@@ -8,6 +8,8 @@ INSTALLED := $(VENV)/.installed
 # PyTorch's CPU-only wheels (benchmarks/requirements-torch.txt)
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 QUICK := VAE_BOOK_MODE=quick
+# the Keras backends besides TensorFlow that `make backends` runs the book on
+BACKENDS ?= jax torch
 # TensorFlow's C++ INFO and WARNING lines (e.g. "Compiled cluster using XLA!" at the first compiled
 # call, or tf.data's auto-shard notes) would show as stderr on the built pages; errors still
 # show, and so do Python warnings.
@@ -123,9 +125,10 @@ $(WEB_ASSETS)/.fetched: Makefile
 		'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
 	touch $@
 
-## backends: the unit tests and every chapter (quick mode, nbval) on JAX, then on PyTorch
-backends: $(VENV)/.jax-installed $(VENV)/.torch-installed
-	for backend in jax torch; do \
+## backends: the unit tests and every chapter (quick mode, nbval) on each Keras backend in
+## BACKENDS (JAX, then PyTorch; e.g. `make backends BACKENDS=jax` for one)
+backends: $(foreach backend,$(BACKENDS),$(VENV)/.$(backend)-installed)
+	for backend in $(BACKENDS); do \
 		KERAS_BACKEND=$$backend $(QUICK) $(BIN)/python -m pytest tests --ignore=tests/book && \
 		KERAS_BACKEND=$$backend $(QUICK) $(BIN)/python -m pytest chapters \
 			--nbval-lax --nbval-current-env --nbval-cell-timeout=1200 || exit 1; \

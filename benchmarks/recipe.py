@@ -15,7 +15,11 @@ time. Candidates (all Adam, latent dimension 40, seed 0):
   dense-512-512-warmup the same with KL warm-up (``vh.KLWarmup``): the KL weight rises linearly
                        from 0 to 1 over the first 20 epochs (Bowman et al. 2016; Sønderby et
                        al. 2016); chapter 2's recipe
-  conv-32-64           chapter 2's convolutional VAE (filters 32 and 64), batch 128, rate 1e-3
+  conv-32-64           a convolutional encoder (filters 32 and 64) with the one-layer dense
+                       decoder (``vh.build_conv_vae``), batch 128, rate 1e-3
+  conv-deconv-warmup   chapter 2's convolutional VAE: the same encoder and its mirror image of
+                       transposed convolutions (``vh.build_conv_decoder``), batch 128, rate
+                       1e-3, KL warm-up over the first 10 epochs
 Each recipe records whether TensorFlow's op determinism was on (it costs speed on a CPU).
 Prints a table and writes JSON (default benchmarks/results/recipe.json). Run it on an
 otherwise idle machine: the curves' x-axis is wall time.
@@ -37,6 +41,7 @@ import vae_helpers as vh
 TRAIN_IMAGES = 50_000
 LATENT_DIM = 40
 DENSE_EPOCHS, LONG_EPOCHS, CONV_EPOCHS = (5, 10, 20, 40), (40, 80, 120, 160), (1, 2, 4, 8, 16)
+CONV_FILTERS = (32, 64)
 
 
 def dense(hidden_units, dtype_policy="float32"):
@@ -61,12 +66,24 @@ RECIPES = {
     "dense-512-512-long": (dense((512, 512)), 512, 2e-3, False, 0, LONG_EPOCHS),
     "dense-512-512-warmup": (dense((512, 512)), 512, 2e-3, False, 20, LONG_EPOCHS),
     "conv-32-64": (
-        lambda: vh.build_conv_vae(LATENT_DIM, (32, 64), seed=0),
+        lambda: vh.build_conv_vae(LATENT_DIM, CONV_FILTERS, seed=0),
         128,
         1e-3,
         False,
         0,
         CONV_EPOCHS,
+    ),
+    "conv-deconv-warmup": (
+        lambda: vh.VAE(
+            vh.build_conv_encoder(LATENT_DIM, CONV_FILTERS),
+            vh.build_conv_decoder(LATENT_DIM, CONV_FILTERS),
+            seed=0,
+        ),
+        128,
+        1e-3,
+        False,
+        10,
+        DENSE_EPOCHS,
     ),
 }
 QUICK_EPOCHS = (1, 2)

@@ -9,11 +9,13 @@ must be chosen before keras is imported):
       Adam, the same pre-binarised images) at batch 128 and 512 on every installed Keras backend
       (tensorflow, jax, torch), with jit_compile on and off and steps_per_execution 1 and 16
       where the backend has them; TensorFlow adds the tf.data pipeline the chapters train on
-      (`vh.binarized_dataset`, tf.data's autotuner off), the same pipeline with the autotuner
-      on, the same with Keras' mixed_bfloat16 dtype policy (bfloat16 matmuls, float32 weights
-      and loss), and op determinism;
+      (`vh.binarized_dataset`, tf.data's autotuner off), the same pipeline under Keras'
+      mixed_bfloat16 dtype policy (bfloat16 matmuls, float32 weights and loss), and op
+      determinism; and, on TensorFlow, every epoch's time of chapter 2's training (its
+      784-512-512-40 model, batch 512, 50,000 images) with tf.data's autotuner off and on;
   (c) the same model written plainly in PyTorch and run eagerly, as the reference;
-  (d) the importance-weighted bound's decoder-evaluation rate (`vh.importance_weighted_nll`);
+  (d) the importance-weighted bound's decoder-evaluation rate (`vh.importance_weighted_nll`,
+      k = 5000) for the one-layer decoder and for chapter 2's two-layer one;
   (e) ratios: each training row against the PyTorch reference at the same batch, and the
       achieved FLOP rate (training: 3 x forward matmul FLOPs per image) over the matmul rate.
 A backend that is not installed is skipped with a note (benchmarks/requirements.txt has them).
@@ -39,13 +41,21 @@ KERAS_BACKENDS = ("tensorflow", "jax", "torch")
 REFERENCE = "pytorch-eager"  # the plain PyTorch reference, run as one more "backend"
 MODULE = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", REFERENCE: "torch"}
 PIXELS, HIDDEN, LATENT = 784, 512, 40
-DECODER_FLOPS = 2 * (LATENT * HIDDEN + HIDDEN * PIXELS)  # forward matmul FLOPs per decoding
-FORWARD_FLOPS = 2 * (PIXELS * HIDDEN + HIDDEN * 2 * LATENT) + DECODER_FLOPS
+CHAPTER_2_HIDDEN = (HIDDEN, HIDDEN)  # chapter 2's model, whose bound the book computes at k = 5000
+
+
+def decoder_flops(hidden_units):
+    """Forward matmul FLOPs of one decoding by the dense decoder LATENT-hidden_units-PIXELS."""
+    widths = (LATENT, *hidden_units, PIXELS)
+    return sum(2 * rows * columns for rows, columns in zip(widths, widths[1:]))
+
+
+FORWARD_FLOPS = 2 * (PIXELS * HIDDEN + HIDDEN * 2 * LATENT) + decoder_flops((HIDDEN,))
 TRAINING_FLOPS = 3 * FORWARD_FLOPS  # per image: forward + backward (about twice the forward)
 BATCHES = (128, 512)
-# the TensorFlow-only pipelines: as the chapters train, with tf.data's autotuner back on (as
-# tf.data defaults), and with bfloat16 matmuls (CPUs with AMX or AVX512-BF16 run them faster)
-TF_DATA_PIPELINES = ("tf.data", "tf.data+autotune", "tf.data+bf16")
+# the TensorFlow-only pipelines: as the chapters train, and with bfloat16 matmuls (CPUs with
+# AMX or AVX512-BF16 run them faster)
+TF_DATA_PIPELINES = ("tf.data", "tf.data+bf16")
 
 
 def sizes(quick):
@@ -57,6 +67,8 @@ def sizes(quick):
         "matmul_repeats": 5 if quick else 15,
         "iw_samples": 1000 if quick else 5000,
         "iw_calls": 1 if quick else 3,  # timed calls, each of 15 images (5 passes of 3)
+        "autotune_images": 2048 if quick else 50_000,  # chapter 2's epoch
+        "autotune_epochs": 2 if quick else 8,  # timed, after a warm-up epoch
     }
 
 
@@ -158,14 +170,8 @@ def keras_images_per_second(x, pipeline, batch, steps, jit, epochs):
     vae.compile(optimizer=keras.optimizers.Adam(1e-3), steps_per_execution=steps, jit_compile=jit)
     timer = EpochTimes()
     if pipeline.startswith("tf.data"):  # re-binarises every epoch, from the grey-level images
-        import tensorflow as tf
-
         (x_train, _), _ = vh.load_mnist()
         data = vh.binarized_dataset(x_train[: len(x)], batch_size=batch, seed=0)
-        if pipeline.endswith("autotune"):
-            options = tf.data.Options()
-            options.autotune.enabled = True
-            data = data.with_options(options)
         vae.fit(data, epochs=epochs + 1, shuffle=False, verbose=0, callbacks=[timer])
     else:
         vae.fit(x, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
@@ -186,8 +192,43 @@ def dense_flops(vae):
     return 3 * sum(2 * rows * columns for rows, columns in kernels)
 
 
-def iw_evaluations_per_second(samples, calls):
-    """Decoder evaluations/s of ``vh.importance_weighted_nll`` (median over timed calls).
+def autotune_epoch_seconds(images, epochs):
+    """Every epoch's seconds of chapter 2's training with tf.data's autotuner off and on.
+
+    Chapter 2's model, batch size, optimiser and pipeline (``vh.binarized_dataset``, which
+    turns the autotuner off), ``epochs`` timed epochs after a warm-up one, each setting in a
+    fresh model. Stalls show in single epochs, which a median hides: hence every epoch.
+    """
+    import keras
+    import tensorflow as tf
+
+    import vae_helpers as vh
+    from vae_helpers.distributed import EpochTimes
+
+    (x_train, _), _ = vh.load_mnist()
+    seconds = {}
+    for autotune in (False, True):
+        keras.utils.set_random_seed(0)
+        vae = vh.build_dense_vae(hidden_units=CHAPTER_2_HIDDEN, seed=0)
+        vae.compile(optimizer=keras.optimizers.Adam(2e-3), steps_per_execution=16)
+        data = vh.binarized_dataset(x_train[:images], batch_size=512, seed=0)
+        options = tf.data.Options()
+        options.autotune.enabled = autotune
+        timer = EpochTimes()
+        vae.fit(
+            data.with_options(options),
+            epochs=epochs + 1,
+            shuffle=False,
+            verbose=0,
+            callbacks=[timer],
+        )
+        seconds["autotune_on" if autotune else "autotune_off"] = timer.seconds[1:]
+    return {"images": images, "batch_size": 512, "epoch_seconds": seconds}
+
+
+def iw_evaluations_per_second(hidden_units, samples, calls):
+    """Decoder evaluations/s of ``vh.importance_weighted_nll`` (median over timed calls) for
+    the dense VAE with ``hidden_units``.
 
     Each call scores 15 images in 5 passes of 3 images x ``samples`` decodings, the same
     shape every pass, so the warm-up call has compiled everything the timed calls run.
@@ -195,7 +236,7 @@ def iw_evaluations_per_second(samples, calls):
     import vae_helpers as vh
 
     (_, _), (x_test, _) = vh.load_mnist()
-    model = vh.build_dense_vae(seed=0)
+    model = vh.build_dense_vae(hidden_units=hidden_units, seed=0)
     per_call = 15
 
     def score(images):
@@ -218,6 +259,23 @@ def run_keras(backend, quick):
     if keras.config.backend() != backend:
         raise SystemExit(f"KERAS_BACKEND is {keras.config.backend()!r}, expected {backend!r}")
     size = sizes(quick)
+    # first, while TensorFlow's process-wide op determinism is still off, as the chapters run
+    bounds = []
+    for hidden_units in ((HIDDEN,), CHAPTER_2_HIDDEN):
+        progress(f"  {backend}: importance-weighted bound, hidden units {hidden_units} ...")
+        rate, images = iw_evaluations_per_second(hidden_units, size["iw_samples"], size["iw_calls"])
+        bounds.append(
+            {
+                "hidden_units": list(hidden_units),
+                "images": images,
+                "samples": size["iw_samples"],
+                "evaluations_per_second": rate,
+            }
+        )
+    autotune = None
+    if backend == "tensorflow":
+        progress(f"  {backend}: chapter 2's epochs with tf.data's autotuner off and on ...")
+        autotune = autotune_epoch_seconds(size["autotune_images"], size["autotune_epochs"])
     x = training_images(size["images_per_epoch"])
     rows = []
     for pipeline, deterministic, batch, steps, jit in keras_grid(backend, quick):
@@ -237,20 +295,14 @@ def run_keras(backend, quick):
                 "images_per_second": rate,
             }
         )
-    progress(f"  {backend}: importance-weighted bound ...")
-    iw_rate, iw_images = iw_evaluations_per_second(size["iw_samples"], size["iw_calls"])
     library = MODULE[backend]
     return {
         "versions": versions(["keras", library] + (["jaxlib"] if backend == "jax" else [])),
         "threads": thread_count(backend),
         "matmul_gflops": matmul_gflops(library, size["matmul_size"], size["matmul_repeats"]),
         "training": rows,
-        "importance_weighted": {
-            "images": iw_images,
-            "samples": size["iw_samples"],
-            "evaluations_per_second": iw_rate,
-        },
-    }
+        "importance_weighted": bounds,
+    } | ({"tf_data_autotune": autotune} if autotune else {})
 
 
 def thread_count(backend):
@@ -379,13 +431,17 @@ def combine(results, quick):
                     "vs_pytorch_eager": row["images_per_second"] / base if base else None,
                 }
             )
-        if "importance_weighted" in result:
-            bound = result["importance_weighted"]
-            gflops = bound["evaluations_per_second"] * DECODER_FLOPS / 1e9
+        for bound in result.get("importance_weighted", []):
+            flops = decoder_flops(bound["hidden_units"])
+            gflops = bound["evaluations_per_second"] * flops / 1e9
             bounds.append(
                 {"backend": name}
                 | bound
-                | {"decoder_gflops": gflops, "fraction_of_matmul": gflops / machine_gflops}
+                | {
+                    "decoder_flops_per_evaluation": flops,
+                    "decoder_gflops": gflops,
+                    "fraction_of_matmul": gflops / machine_gflops,
+                }
             )
     return {
         "machine": {
@@ -400,10 +456,13 @@ def combine(results, quick):
         "matmul_gflops": {name: result["matmul_gflops"] for name, result in results.items()}
         | {"machine": machine_gflops},
         "training_flops_per_image": TRAINING_FLOPS,
-        "decoder_flops_per_evaluation": DECODER_FLOPS,
         "training": training,
         "importance_weighted": bounds,
-    }
+    } | (
+        {"tf_data_autotune": results["tensorflow"]["tf_data_autotune"]}
+        if "tensorflow" in results
+        else {}
+    )
 
 
 def print_tables(record):
@@ -424,15 +483,22 @@ def print_tables(record):
             f"{row['fraction_of_matmul']:>6.0%} {f'{ratio:.2f}x' if ratio else '-':>8}"
         )
     print(
-        f"\n{'backend':<13} {'images':>6} {'samples':>7} {'decodings/s':>12} "
+        f"\n{'backend':<13} {'decoder':<16} {'images':>6} {'samples':>7} {'decodings/s':>12} "
         f"{'GFLOP/s':>8} {'matmul':>6}"
     )
     for row in record["importance_weighted"]:
+        decoder = "-".join(str(size) for size in [LATENT, *row["hidden_units"], PIXELS])
         print(
-            f"{row['backend']:<13} {row['images']:>6} {row['samples']:>7} "
+            f"{row['backend']:<13} {decoder:<16} {row['images']:>6} {row['samples']:>7} "
             f"{row['evaluations_per_second']:>12,.0f} {row['decoder_gflops']:>8.1f} "
             f"{row['fraction_of_matmul']:>6.0%}"
         )
+    if "tf_data_autotune" in record:
+        autotune = record["tf_data_autotune"]
+        print(f"\nchapter 2's epochs ({autotune['images']:,} images, batch 512), seconds:")
+        for setting, seconds in autotune["epoch_seconds"].items():
+            each = " ".join(f"{value:.2f}" for value in seconds)
+            print(f"  {setting:<13} mean {statistics.mean(seconds):.2f}, each: {each}")
 
 
 def main():
