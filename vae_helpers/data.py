@@ -229,10 +229,10 @@ def binarized_dataset(x, batch_size, seed, shuffle=True, labels=None):
             images, batch_labels = batch
             return ((draw(images, pair), batch_labels),)
 
-    # With tf.data's autotuner on (its default), the start of about every other epoch stalls
-    # for some 0.4 s on a 2-core machine; off, every epoch runs as fast as the best, and the
-    # batches are the same (a test holds them equal). Seen in per-epoch times of chapter 2's
-    # model; throughput.py's median of three short epochs does not resolve it.
+    # With tf.data's autotuner on (its default), some epochs stall at their start, by 0.4 s to
+    # 2.5 s on a 2-core machine (benchmarks/throughput.py times every epoch of chapter 2's
+    # training both ways); off, every epoch runs as fast as the best, and the batches are the
+    # same (a test holds them equal).
     options = tf.data.Options()
     options.autotune.enabled = False
     return (
