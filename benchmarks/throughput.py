@@ -42,15 +42,8 @@ REFERENCE = "pytorch-eager"  # the plain PyTorch reference, run as one more "bac
 MODULE = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", REFERENCE: "torch"}
 PIXELS, HIDDEN, LATENT = 784, 512, 40
 CHAPTER_2_HIDDEN = (HIDDEN, HIDDEN)  # chapter 2's model, whose bound the book computes at k = 5000
-
-
-def decoder_flops(hidden_units):
-    """Forward matmul FLOPs of one decoding by the dense decoder LATENT-hidden_units-PIXELS."""
-    widths = (LATENT, *hidden_units, PIXELS)
-    return sum(2 * rows * columns for rows, columns in zip(widths, widths[1:]))
-
-
-FORWARD_FLOPS = 2 * (PIXELS * HIDDEN + HIDDEN * 2 * LATENT) + decoder_flops((HIDDEN,))
+DECODER_FLOPS = 2 * (LATENT * HIDDEN + HIDDEN * PIXELS)  # forward matmul FLOPs per decoding
+FORWARD_FLOPS = 2 * (PIXELS * HIDDEN + HIDDEN * 2 * LATENT) + DECODER_FLOPS
 TRAINING_FLOPS = 3 * FORWARD_FLOPS  # per image: forward + backward (about twice the forward)
 BATCHES = (128, 512)
 # the TensorFlow-only pipelines: as the chapters train, and with bfloat16 matmuls (CPUs with
@@ -175,21 +168,22 @@ def keras_images_per_second(x, pipeline, batch, steps, jit, epochs):
         vae.fit(data, epochs=epochs + 1, shuffle=False, verbose=0, callbacks=[timer])
     else:
         vae.fit(x, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
-    assert dense_flops(vae) == TRAINING_FLOPS, "the book's model changed: update the constants"
+    training_flops = 3 * matmul_flops(vae.encoder, vae.decoder)  # forward + backward
+    assert training_flops == TRAINING_FLOPS, "the book's model changed: update the constants"
     return len(x) / statistics.median(timer.seconds[1:])
 
 
-def dense_flops(vae):
-    """3 x the forward matmul FLOPs of every Dense layer of ``vae`` (forward + backward)."""
+def matmul_flops(*models):
+    """Forward matmul FLOPs per example of every Dense layer of ``models``."""
     import keras
 
     kernels = [
         layer.kernel.shape
-        for part in (vae.encoder, vae.decoder)
-        for layer in part.layers
+        for model in models
+        for layer in model.layers
         if isinstance(layer, keras.layers.Dense)
     ]
-    return 3 * sum(2 * rows * columns for rows, columns in kernels)
+    return sum(2 * rows * columns for rows, columns in kernels)
 
 
 def autotune_epoch_seconds(images, epochs):
@@ -228,7 +222,7 @@ def autotune_epoch_seconds(images, epochs):
 
 def iw_evaluations_per_second(hidden_units, samples, calls):
     """Decoder evaluations/s of ``vh.importance_weighted_nll`` (median over timed calls) for
-    the dense VAE with ``hidden_units``.
+    the dense VAE with ``hidden_units``, in a row with the decoder's FLOPs per evaluation.
 
     Each call scores 15 images in 5 passes of 3 images x ``samples`` decodings, the same
     shape every pass, so the warm-up call has compiled everything the timed calls run.
@@ -249,7 +243,13 @@ def iw_evaluations_per_second(hidden_units, samples, calls):
         start = time.perf_counter()
         score(images)
         rates.append(per_call * samples / (time.perf_counter() - start))
-    return statistics.median(rates), per_call * calls
+    return {
+        "hidden_units": list(hidden_units),
+        "images": per_call * calls,
+        "samples": samples,
+        "evaluations_per_second": statistics.median(rates),
+        "decoder_flops_per_evaluation": matmul_flops(model.decoder),
+    }
 
 
 def run_keras(backend, quick):
@@ -263,15 +263,7 @@ def run_keras(backend, quick):
     bounds = []
     for hidden_units in ((HIDDEN,), CHAPTER_2_HIDDEN):
         progress(f"  {backend}: importance-weighted bound, hidden units {hidden_units} ...")
-        rate, images = iw_evaluations_per_second(hidden_units, size["iw_samples"], size["iw_calls"])
-        bounds.append(
-            {
-                "hidden_units": list(hidden_units),
-                "images": images,
-                "samples": size["iw_samples"],
-                "evaluations_per_second": rate,
-            }
-        )
+        bounds.append(iw_evaluations_per_second(hidden_units, size["iw_samples"], size["iw_calls"]))
     autotune = None
     if backend == "tensorflow":
         progress(f"  {backend}: chapter 2's epochs with tf.data's autotuner off and on ...")
@@ -432,16 +424,11 @@ def combine(results, quick):
                 }
             )
         for bound in result.get("importance_weighted", []):
-            flops = decoder_flops(bound["hidden_units"])
-            gflops = bound["evaluations_per_second"] * flops / 1e9
+            gflops = bound["evaluations_per_second"] * bound["decoder_flops_per_evaluation"] / 1e9
             bounds.append(
                 {"backend": name}
                 | bound
-                | {
-                    "decoder_flops_per_evaluation": flops,
-                    "decoder_gflops": gflops,
-                    "fraction_of_matmul": gflops / machine_gflops,
-                }
+                | {"decoder_gflops": gflops, "fraction_of_matmul": gflops / machine_gflops}
             )
     return {
         "machine": {
