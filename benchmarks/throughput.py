@@ -16,7 +16,10 @@ must be chosen before keras is imported):
   (c) the same model written plainly in PyTorch and run eagerly, as the reference;
   (d) the importance-weighted bound's decoder-evaluation rate (`vh.importance_weighted_nll`,
       k = 5000) for the one-layer decoder and for chapter 2's two-layer one;
-  (e) ratios: each training row against the PyTorch reference at the same batch, and the
+  (e) ceilings, what no trainer setting can beat: the same model's gradient alone (no
+      optimiser, no metrics, no Keras trainer; compiled where the backend compiles) at each
+      batch, and the compiled decoder's logits alone at the bound's pass shape (no likelihood);
+  (f) ratios: each training row against the PyTorch reference at the same batch, and the
       achieved FLOP rate (training: 3 x forward matmul FLOPs per image) over the matmul rate.
 A backend that is not installed is skipped with a note (benchmarks/requirements.txt has them).
 
@@ -252,6 +255,99 @@ def iw_evaluations_per_second(hidden_units, samples, calls):
     }
 
 
+def gradient_images_per_second(x, batch, epochs):
+    """Median whole-epoch images/s of the dense VAE's gradient alone: the book's loss on the
+    model's outputs, differentiated, nothing applied (TensorFlow: ``tf.function``; JAX:
+    ``jax.jit`` over ``stateless_call``; PyTorch: eager autograd). The ceiling of any trainer."""
+    import keras
+    from keras import ops
+
+    import vae_helpers as vh
+
+    keras.utils.set_random_seed(0)
+    vae = vh.build_dense_vae(seed=0)
+    vae(x[:1])
+
+    def loss(outputs, images):
+        reconstruction = vh.bernoulli_nll(images, outputs["logits"])
+        return ops.mean(reconstruction + vh.kl_divergence(outputs["mean"], outputs["log_var"]))
+
+    backend = keras.config.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        @tf.function
+        def gradient(images):
+            with tf.GradientTape() as tape:
+                value = loss(vae(images), images)
+            return tape.gradient(value, vae.trainable_variables)
+
+        arrays = tf.constant(x)
+    elif backend == "jax":
+        import jax
+
+        def stateless_loss(trainable, non_trainable, images):
+            outputs, non_trainable = vae.stateless_call(trainable, non_trainable, images)
+            return loss(outputs, images), non_trainable
+
+        step = jax.jit(jax.grad(stateless_loss, has_aux=True))
+        state = {"non_trainable": [v.value for v in vae.non_trainable_variables]}
+        trainable = [v.value for v in vae.trainable_variables]
+
+        def gradient(images):
+            grads, state["non_trainable"] = step(trainable, state["non_trainable"], images)
+            return grads
+
+        arrays = jax.numpy.asarray(x)
+    else:
+        import torch
+
+        def gradient(images):
+            for variable in vae.trainable_variables:
+                variable.value.grad = None
+            loss(vae(images), images).backward()
+            return [v.value.grad for v in vae.trainable_variables]
+
+        arrays = torch.from_numpy(x)
+    seconds = []
+    for _ in range(epochs + 1):  # the first is the warm-up (and the trace)
+        start = time.perf_counter()
+        for first in range(0, len(x), batch):
+            grads = gradient(arrays[first : first + batch])
+        ops.convert_to_numpy(grads[-1])  # wait for the last step
+        seconds.append(time.perf_counter() - start)
+    return len(x) / statistics.median(seconds[1:])
+
+
+def decoder_logits_per_second(hidden_units, samples, calls):
+    """Latent samples/s the compiled decoder turns into logits alone (summed, so that nothing
+    is left out), in passes of 3 x ``samples``, the bound's shape: its ceiling."""
+    import keras
+    from keras import ops
+
+    import vae_helpers as vh
+    from vae_helpers.backend import compile_function  # as the bound compiles its decoding
+
+    decoder = vh.build_dense_vae(hidden_units=hidden_units, seed=0).decoder
+    weights = [variable.value for variable in decoder.trainable_variables]
+
+    def summed_logits(weights, z):
+        logits, _ = decoder.stateless_call(weights, [], z)
+        return ops.sum(logits)
+
+    decode = compile_function(summed_logits)
+    z = keras.random.normal((3 * samples, LATENT), seed=0)
+    ops.convert_to_numpy(decode(weights, z))  # warm-up: compiles
+    rates = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        for _ in range(5):  # as one timed call of the bound: 5 passes
+            total = decode(weights, z)
+        ops.convert_to_numpy(total)
+        rates.append(5 * 3 * samples / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
 def run_keras(backend, quick):
     """Every measurement for one Keras backend (KERAS_BACKEND is set by the caller)."""
     import keras
@@ -263,13 +359,19 @@ def run_keras(backend, quick):
     bounds = []
     for hidden_units in ((HIDDEN,), CHAPTER_2_HIDDEN):
         progress(f"  {backend}: importance-weighted bound, hidden units {hidden_units} ...")
-        bounds.append(iw_evaluations_per_second(hidden_units, size["iw_samples"], size["iw_calls"]))
+        bound = iw_evaluations_per_second(hidden_units, size["iw_samples"], size["iw_calls"])
+        logits = decoder_logits_per_second(hidden_units, size["iw_samples"], size["iw_calls"])
+        bounds.append(bound | {"logits_only_evaluations_per_second": logits})
     autotune = None
     if backend == "tensorflow":
         progress(f"  {backend}: chapter 2's epochs with tf.data's autotuner off and on ...")
         autotune = autotune_epoch_seconds(size["autotune_images"], size["autotune_epochs"])
     x = training_images(size["images_per_epoch"])
     rows = []
+    for batch in BATCHES:
+        progress(f"  {backend}: gradient alone, batch {batch} ...")
+        rate = gradient_images_per_second(x, batch, size["timed_epochs"])
+        rows.append({"pipeline": "gradient alone", "batch_size": batch, "images_per_second": rate})
     for pipeline, deterministic, batch, steps, jit in keras_grid(backend, quick):
         if deterministic:
             import tensorflow as tf
@@ -424,11 +526,17 @@ def combine(results, quick):
                 }
             )
         for bound in result.get("importance_weighted", []):
-            gflops = bound["evaluations_per_second"] * bound["decoder_flops_per_evaluation"] / 1e9
+            flops = bound["decoder_flops_per_evaluation"] / 1e9
+            gflops = bound["evaluations_per_second"] * flops
+            logits_gflops = bound["logits_only_evaluations_per_second"] * flops
             bounds.append(
                 {"backend": name}
                 | bound
-                | {"decoder_gflops": gflops, "fraction_of_matmul": gflops / machine_gflops}
+                | {
+                    "decoder_gflops": gflops,
+                    "fraction_of_matmul": gflops / machine_gflops,
+                    "logits_only_fraction_of_matmul": logits_gflops / machine_gflops,
+                }
             )
     return {
         "machine": {
@@ -471,14 +579,16 @@ def print_tables(record):
         )
     print(
         f"\n{'backend':<13} {'decoder':<16} {'images':>6} {'samples':>7} {'decodings/s':>12} "
-        f"{'GFLOP/s':>8} {'matmul':>6}"
+        f"{'GFLOP/s':>8} {'matmul':>6} {'logits alone/s':>14} {'matmul':>6}"
     )
     for row in record["importance_weighted"]:
         decoder = "-".join(str(size) for size in [LATENT, *row["hidden_units"], PIXELS])
         print(
             f"{row['backend']:<13} {decoder:<16} {row['images']:>6} {row['samples']:>7} "
             f"{row['evaluations_per_second']:>12,.0f} {row['decoder_gflops']:>8.1f} "
-            f"{row['fraction_of_matmul']:>6.0%}"
+            f"{row['fraction_of_matmul']:>6.0%} "
+            f"{row['logits_only_evaluations_per_second']:>14,.0f} "
+            f"{row['logits_only_fraction_of_matmul']:>6.0%}"
         )
     if "tf_data_autotune" in record:
         autotune = record["tf_data_autotune"]
