@@ -50,6 +50,19 @@ def test_scores_are_one_finite_value_per_image_even_on_blank_and_full_images(tra
     assert np.all(scores["KL"] >= 0.0)
 
 
+@pytest.mark.parametrize(("seed", "iw_seed"), [(5, 6), (2**32 - 1, 0)])
+def test_the_iw_bound_is_seeded_by_the_next_seed_wrapping_after_the_largest(
+    trained_tiny_vae, prototype_digits, seed, iw_seed
+):
+    x = prototype_digits[:8]
+    scores = vh.anomaly_scores(trained_tiny_vae, x, num_samples=4, seed=seed)
+    reconstruction, kl = vh.elbo_terms(trained_tiny_vae, x, seed=seed)
+    np.testing.assert_array_equal(scores["negative ELBO"], reconstruction + kl)
+    np.testing.assert_array_equal(
+        scores["IW bound"], vh.importance_weighted_nll(trained_tiny_vae, x, 4, seed=iw_seed)
+    )
+
+
 def test_elbo_terms_are_seeded_and_average_to_the_evaluated_loss(
     trained_tiny_vae, prototype_digits
 ):

@@ -857,7 +857,7 @@ TABLE = {
     "glue": (
         function("glue"),
         {"name": "value_in_prose", "value": 1, "display": False},
-        [("name", None, TypeError), ("name", 3, TypeError), ("name", "", TypeError)],
+        [("name", None, TypeError), ("name", 3, TypeError), ("name", "", ValueError)],
     ),
     "half_mask": (
         function("half_mask"),
@@ -1189,6 +1189,7 @@ TABLE = {
             ("report", {**REPORT, "flagged": 1.5}, TypeError),
             ("report", {**REPORT, "confusion": np.zeros(3, np.int64)}, ValueError),
             ("report", {**REPORT, "confusion": "m"}, TypeError),
+            ("report", vh.detection_report(LABELS, SCORES, 3.5), ValueError),
         ]
         + count("num_images")
         + figs(),
@@ -1270,8 +1271,8 @@ TABLE = {
         {"expected": (ValueError,)},
         [
             ("expected", (), ValueError),
-            ("expected", ("ValueError",), ValueError),
-            ("expected", (ValueError("x"),), ValueError),
+            ("expected", ("ValueError",), TypeError),
+            ("expected", (ValueError("x"),), TypeError),
         ],
     ),
     "slerp": (
@@ -1316,7 +1317,7 @@ TABLE = {
     "TrainingProgress": (
         lambda parts, **kwargs: vh.TrainingProgress(**kwargs),
         {"label": "dense VAE"},
-        [("label", 3, TypeError), ("label", None, TypeError)],
+        [("label", 3, TypeError), ("label", None, TypeError), ("label", "", ValueError)],
     ),
     "tune_denoiser": (
         lambda parts, **kwargs: vh.tune_denoiser(**kwargs),

@@ -13,6 +13,7 @@ import pytest
 from keras import ops
 
 import vae_helpers as vh
+from vae_helpers.models import LOG_VAR_RANGE
 from vae_helpers.sample_quality import classifier_outputs
 
 needs_mnist = pytest.mark.skipif(
@@ -53,7 +54,7 @@ def test_conditional_vae_trains_with_the_vae_loss_and_trackers(trained_cvae):
 
 
 @pytest.mark.parametrize("digit", range(10))
-def test_conditional_vae_samples_each_requested_digit(trained_cvae, digit):
+def test_samples_of_any_digit_are_one_probability_image_per_label(trained_cvae, digit):
     cvae = trained_cvae[0]
     samples = cvae.sample([digit] * 3, seed=0)
     assert samples.shape == (3, 28, 28)
@@ -113,6 +114,33 @@ def test_conditional_vae_round_trips_through_a_keras_file(trained_cvae, tmp_path
     np.testing.assert_array_equal(
         cvae.decode(z, [0, 1, 2, 3, 4]), reloaded.decode(z, [0, 1, 2, 3, 4])
     )
+
+
+def test_sample_temperature_scales_the_seeds_standard_normal_draws(trained_cvae):
+    cvae = trained_cvae[0]
+    labels = [3, 1, 4, 1, 5]
+    draws = np.random.default_rng(4).standard_normal((5, 2), dtype=np.float32)
+    np.testing.assert_array_equal(cvae.sample(labels, seed=4), cvae.decode(draws, labels))
+    np.testing.assert_array_equal(
+        cvae.sample(labels, seed=4, temperature=2.5), cvae.decode(2.5 * draws, labels)
+    )
+    np.testing.assert_array_equal(
+        cvae.sample(labels, seed=4, temperature=0.0), cvae.decode(np.zeros((5, 2)), labels)
+    )
+
+
+def test_the_posterior_depends_on_the_label_fed_one_hot_to_the_encoder(trained_cvae):
+    cvae, images = trained_cvae[:2]
+    x, labels = images[:10], np.arange(10)
+    mean, log_var = cvae.encode(x, labels)
+    expected = cvae.encoder(np.column_stack([x, np.eye(10, dtype=np.float32)[labels]]))
+    expected_mean, expected_log_var = (ops.convert_to_numpy(part) for part in expected)
+    np.testing.assert_allclose(mean, expected_mean, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        log_var, np.clip(expected_log_var, *LOG_VAR_RANGE), rtol=1e-5, atol=1e-6
+    )
+    other_mean, other_log_var = cvae.encode(x, labels[::-1])  # every image gets another digit
+    assert np.all(np.any(other_mean != mean, axis=1) & np.any(other_log_var != log_var, axis=1))
 
 
 def test_decode_feeds_the_one_hot_label_to_the_decoder(trained_cvae):

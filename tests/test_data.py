@@ -103,6 +103,18 @@ def test_binarized_dataset_redraws_each_epoch_reproducibly():
     np.testing.assert_array_equal(first, again)
 
 
+def test_binarize_batch_is_the_draw_of_each_binarized_batch():
+    x = np.random.default_rng(1).random((20, 784), dtype=np.float32)
+    pairs = tf.data.Dataset.random(seed=4, rerandomize_each_iteration=True).batch(2).take(3)
+    expected = [data.binarize_batch(x[i : i + 8], pair) for i, pair in zip([0, 8, 16], pairs)]
+    batches = vh.binarized_dataset(x, 8, seed=4, shuffle=False)
+    for batch, draw in zip(batches, expected, strict=True):
+        np.testing.assert_array_equal(batch.numpy(), draw.numpy())
+    binary = data.binarize_batch(tf.constant(np.full((200, 784), 0.3, np.float32)), [1, 2])
+    assert binary.dtype == tf.float32 and set(np.unique(binary)) <= {0.0, 1.0}
+    assert abs(float(tf.reduce_mean(binary)) - 0.3) < 0.01
+
+
 def test_binarized_dataset_gives_the_same_batches_as_with_tf_data_autotuning(images):
     options = tf.data.Options()
     options.autotune.enabled = True  # tf.data's default, which the package turns off

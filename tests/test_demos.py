@@ -37,9 +37,23 @@ def test_shows_error_finds_the_expected_error_inside_a_wrapping_one(capsys):
     assert capsys.readouterr().out.startswith("AttributeError: no attribute 'random_normal'\n")
 
 
-@pytest.mark.parametrize("expected", [(), ("ValueError",), (int,)])
-def test_shows_error_needs_exception_classes(expected):
-    with pytest.raises(ValueError, match="expected must name one or more exception classes"):
+def test_shows_error_needs_at_least_one_exception_class():
+    message = "expected must name one or more exception classes; got none"
+    with pytest.raises(ValueError, match=message):
+        with vh.shows_error():
+            pass
+
+
+@pytest.mark.parametrize(
+    ("expected", "message"),
+    [
+        (("ValueError",), r"expected\[0\] must be an exception class; got str 'ValueError'"),
+        ((KeyError, int), r"expected\[1\] must be an exception class; got the class int"),
+        ((ValueError("x"),), r"expected\[0\] must be an exception class; got ValueError"),
+    ],
+)
+def test_shows_error_needs_exception_classes(expected, message):
+    with pytest.raises(TypeError, match=message):
         with vh.shows_error(*expected):
             pass
 
@@ -80,8 +94,10 @@ def test_glue_without_myst_nb_shows_the_value_or_nothing(monkeypatch):
 
 
 def test_glue_needs_a_name():
-    with pytest.raises(TypeError, match="name must be a non-empty str; got int 3"):
+    with pytest.raises(TypeError, match="name must be a str; got int 3"):
         vh.glue(3, 1.0)
+    with pytest.raises(ValueError, match="name must be a non-empty str; got ''"):
+        vh.glue("", 1.0)
 
 
 class _Handle:
@@ -107,6 +123,17 @@ def test_training_progress_redraws_one_line_and_ends_with_a_summary(monkeypatch,
     assert re.fullmatch(r"tiny \| 3 epochs \| loss \d+\.\d\d \| \d+ s", shown[-1])
 
 
+def test_training_progress_prints_one_placeholder_outside_ipython(monkeypatch, capsys, tiny_vae):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setattr(InteractiveShell, "_instance", None, raising=False)  # no IPython shell
+    x = np.random.default_rng(0).random((64, 784), dtype=np.float32).round()
+    tiny_vae.fit(x, epochs=2, batch_size=32, verbose=0, callbacks=[vh.TrainingProgress("tiny")])
+    assert capsys.readouterr().out == "<IPython.core.display.Pretty object>\n"
+
+
 def test_training_progress_needs_a_text_label():
     with pytest.raises(TypeError, match="label must be a str; got int 3"):
         vh.TrainingProgress(3)
+    with pytest.raises(ValueError, match="label must be a non-empty str; got ''"):
+        vh.TrainingProgress("")

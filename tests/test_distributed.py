@@ -294,6 +294,16 @@ def test_tfrecord_dataset_reshuffles_and_rebinarises_every_epoch_reproducibly(tm
     np.testing.assert_array_equal(_read_all(again), first)
 
 
+def test_unshuffled_tfrecord_batches_are_drawn_as_binarized_dataset_draws_them(
+    prototype_digits, tmp_path
+):
+    grey = np.round(prototype_digits * 0.6 * 255) / 255  # grey levels that survive the shards
+    paths = vh.write_tfrecord_shards(grey, tmp_path, num_shards=1)
+    streamed = vh.tfrecord_dataset(paths, batch_size=50, seed=2, shuffle_buffer=1, cycle_length=1)
+    in_memory = vh.binarized_dataset(grey, batch_size=50, seed=2, shuffle=False)
+    np.testing.assert_array_equal(_read_all(streamed), _read_all(in_memory))
+
+
 @pytest.mark.parametrize(
     "change, error, match",
     [

@@ -93,6 +93,48 @@ def test_evaluate_embedding_rejects_bad_inputs_with_clear_messages(change, messa
         vh.evaluate_embedding(**arguments)
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"trustworthiness_neighbors": 100},
+            r"trustworthiness_neighbors must be below half the 160 scored points "
+            r"\(subsample=2000, at most the 160 test points\); got 100",
+        ),
+        (
+            {"trustworthiness_neighbors": 5, "subsample": 10},
+            r"below half the 10 scored points \(subsample=10, .*\); got 5",
+        ),
+        (
+            {"test_labels": np.zeros(160, int)},
+            "test_labels must hold at least two classes, and fewer classes than points, for "
+            "the silhouette score; got 1 class in the 160 test points",
+        ),
+        (
+            {"test_labels": np.arange(160)},
+            "test_labels must hold .*; got 160 classes in the 160 test points",
+        ),
+        (
+            {"test_labels": np.r_[np.zeros(159, int), 1], "subsample": 20},
+            "subsample must pick test points of at least two classes, .*; got 1 class in the "
+            "20 points picked with seed 0",
+        ),
+    ],
+)
+def test_evaluate_embedding_checks_its_subsample_before_fitting_anything(
+    monkeypatch, change, message
+):
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a classifier was fitted before the arguments were checked")
+
+    monkeypatch.setattr(vh.embedding, "KNeighborsClassifier", no_fit)
+    train, train_labels = _clusters(seed=0)
+    test, test_labels = _clusters(seed=1)
+    arguments = {"test_labels": test_labels, **change}
+    with pytest.raises(ValueError, match=message):
+        vh.evaluate_embedding(train, train_labels, test, test_images=_images_for(test), **arguments)
+
+
 def test_encode_dataset_returns_posterior_means_in_any_layout(trained_tiny_vae, prototype_digits):
     mean, _ = trained_tiny_vae.encode(prototype_digits)
     for layout in (prototype_digits, prototype_digits.reshape(-1, 28, 28, 1)):

@@ -105,7 +105,21 @@ def test_every_method_returns_the_visible_pixels_unchanged(
     visible = mask == 1
     np.testing.assert_array_equal(filled[visible], x[visible])
     assert 0.0 <= filled.min() and filled.max() <= 1.0
-    assert not np.array_equal(filled[~visible], x[~visible] * 0)  # the hole was filled
+
+
+@pytest.mark.parametrize("method", ["once", "iterative"])
+def test_the_trained_vae_fills_the_hole_better_than_black(
+    method, trained_tiny_vae, prototype_digits
+):
+    x = _digits(prototype_digits)
+    mask = vh.random_mask(0.5, len(x), seed=2)
+    filled = {
+        "once": lambda: vh.inpaint_once(trained_tiny_vae, x, mask),
+        "iterative": lambda: vh.inpaint_iterative(trained_tiny_vae, x, mask, steps=3),
+    }[method]()
+    black = vh.psnr(x, vh.apply_mask(x, mask), mask=mask)
+    # Measured gains on the missing pixels: at least 6.9 dB per image (once), 9.1 (iterative).
+    assert np.all(vh.psnr(x, filled, mask=mask) > black + 5.0)
 
 
 def test_samples_keep_visible_pixels_and_differ_between_chains(trained_tiny_vae, prototype_digits):

@@ -185,6 +185,17 @@ def test_sample_draws_images_from_the_prior(tiny_vae):
     assert not np.array_equal(samples, tiny_vae.sample(6, seed=1))
 
 
+def test_sample_temperature_scales_the_seeds_standard_normal_draws(tiny_vae):
+    draws = np.random.default_rng(4).standard_normal((5, 2), dtype=np.float32)
+    np.testing.assert_array_equal(tiny_vae.sample(5, seed=4), tiny_vae.decode(draws))
+    np.testing.assert_array_equal(
+        tiny_vae.sample(5, seed=4, temperature=2.5), tiny_vae.decode(2.5 * draws)
+    )
+    np.testing.assert_array_equal(
+        tiny_vae.sample(5, seed=4, temperature=0.0), tiny_vae.decode(np.zeros((5, 2)))
+    )
+
+
 def test_keras_file_round_trip_gives_identical_outputs(tiny_vae, prototype_digits, tmp_path):
     tiny_vae.fit(prototype_digits, epochs=1, verbose=0)
     path = tmp_path / "vae.keras"

@@ -1,5 +1,7 @@
 """Anomaly figures: ROC curves, ranked images, threshold decisions."""
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -68,11 +70,11 @@ def test_threshold_decision_draws_the_report_and_the_borderline_flagged_images(i
     assert titles == ["5.0\nNORMAL", "6.0\nanomaly", "7.0\nanomaly"]
     assert "precision 0.86, recall 1.00" in fig.axes[1].get_title()
     assert fig._suptitle.get_text().startswith("threshold 4.5: 7 of 12 flagged")
-    # the matrix and the numbers come from the report, as given
-    made_up = {**report, "precision": 0.25, "confusion": np.array([[1, 2], [3, 4]])}
+    # the matrix and the numbers come from the report, as given (its counts agree: 7 of 12)
+    made_up = {**report, "precision": 0.25, "confusion": np.array([[4, 3], [1, 4]])}
     fig = vh.plot_threshold_decision(images, is_anomaly, scores, 4.5, made_up, num_images=3)
     assert "precision 0.25" in fig.axes[1].get_title()
-    assert [text.get_text() for text in fig.axes[1].texts] == ["1", "2", "3", "4"]
+    assert [text.get_text() for text in fig.axes[1].texts] == ["4", "3", "1", "4"]
 
 
 @pytest.mark.parametrize(
@@ -91,3 +93,26 @@ def test_threshold_decision_names_a_bad_report(images, change, error, message):
         vh.plot_threshold_decision(images, is_anomaly, scores, 4.5, report)
     with pytest.raises(ValueError, match="report must have the keys"):
         vh.plot_threshold_decision(images, is_anomaly, scores, 4.5, {"precision": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("report_for", "came"),
+    [
+        ("another threshold", "got report['flagged'] 3 and a confusion matrix of 12 images with 3"),
+        ("other scores", "got report['flagged'] 7 and a confusion matrix of 14 images with 7"),
+        ("a wrong count", "got report['flagged'] 6 and a confusion matrix of 12 images with 7"),
+    ],
+)
+def test_threshold_decision_refuses_a_report_for_other_scores_or_threshold(
+    images, report_for, came
+):
+    is_anomaly, scores = np.repeat([0, 1], 6), np.arange(12.0)
+    report = {
+        "another threshold": vh.detection_report(is_anomaly, scores, 8.5),
+        "other scores": vh.detection_report(np.repeat([0, 1], 7), np.arange(14.0), 6.5),
+        "a wrong count": {**vh.detection_report(is_anomaly, scores, 4.5), "flagged": 6},
+    }[report_for]
+    expected = r"report must be detection_report's for these scores and threshold 4\.5, "
+    expected += r"which flag 7 of 12 images; " + re.escape(came)
+    with pytest.raises(ValueError, match=expected):
+        vh.plot_threshold_decision(images, is_anomaly, scores, 4.5, report)

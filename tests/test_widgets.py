@@ -75,3 +75,11 @@ def test_latent_explorer_redraws_the_decoded_point(drawn_figures, trained_tiny_v
     assert drawn_figures[-1].axes[0].get_title() == "z1 = 0, z2 = 0, digit = 7"
     with pytest.raises(ValueError, match="at most 4 latent"):
         vh.latent_explorer(vh.build_dense_vae(latent_dim=5, hidden_units=(8,)))
+
+
+def test_latent_explorer_takes_an_autoencoder_with_one_slider_per_latent_dimension(drawn_figures):
+    autoencoder = vh.build_dense_autoencoder(latent_dim=3, hidden_units=(8,))
+    sliders = vh.latent_explorer(autoencoder, span=2.0).children[:-1]
+    assert [slider.description for slider in sliders] == ["z1", "z2", "z3"]
+    assert {(s.min, s.max, s.step) for s in sliders} == {(-2.0, 2.0, vh.widgets.SLIDER_STEP)}
+    assert drawn_figures[-1].axes[0].get_title() == "z1 = 0, z2 = 0, z3 = 0"

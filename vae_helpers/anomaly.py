@@ -25,6 +25,7 @@ from sklearn.metrics import (
 from .losses import bernoulli_nll, importance_weighted_nll, kl_divergence
 from .models import VAE
 from .validation import (
+    MAX_SEED,
     SEED_RULE,
     as_array,
     as_class_labels,
@@ -73,14 +74,16 @@ def anomaly_scores(model, x, num_samples=50, seed=None, batch_size=1024):
 
     Keys are :data:`SCORE_NAMES`: ``"negative ELBO"`` (one draw of z per image),
     ``"reconstruction"`` and ``"KL"`` (its two terms, from the same draw) and ``"IW bound"``
-    (:func:`~vae_helpers.importance_weighted_nll` with ``num_samples`` draws). Higher means
-    more anomalous for all four. ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``.
+    (:func:`~vae_helpers.importance_weighted_nll` with ``num_samples`` draws, seeded by the
+    next seed, ``seed + 1``, wrapping to 0 after the largest). Higher means more anomalous for
+    all four. ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``. ``batch_size``
+    batches the ELBO pass only; the IW bound keeps its own default batching.
     Taught in chapter 7, section "Four anomaly scores".
     """
     seed = check_scalar(seed, "seed", int, **SEED_RULE)
     check_scalar(num_samples, "num_samples", int, low=1)
     reconstruction, kl = elbo_terms(model, x, seed=seed, batch_size=batch_size)
-    iw_seed = None if seed is None else seed + 1
+    iw_seed = None if seed is None else (seed + 1) % (MAX_SEED + 1)
     iw = importance_weighted_nll(model, x, num_samples, seed=iw_seed)
     return dict(zip(SCORE_NAMES, (reconstruction + kl, reconstruction, kl, iw)))
 

@@ -196,6 +196,15 @@ def binarize(x, seed):
     return like_layout((rng.random(flat.shape, dtype=np.float32) < flat).astype(np.float32), x)
 
 
+def binarize_batch(batch, pair):
+    """One dynamic-binarisation draw of a float32 batch in a ``tf.data`` map: P(1) = intensity.
+
+    ``pair`` is the draw's stateless seed, two int64 values (a batch of two from
+    ``tf.data.Dataset.random``); the result is float32 in {0, 1}, shaped like ``batch``.
+    """
+    return tf.cast(tf.random.stateless_uniform(tf.shape(batch), seed=pair) < batch, tf.float32)
+
+
 def binarized_dataset(x, batch_size, seed, shuffle=True, labels=None):
     """A ``tf.data`` pipeline that re-binarises ``x`` in every epoch (dynamic binarisation).
 
@@ -218,16 +227,13 @@ def binarized_dataset(x, batch_size, seed, shuffle=True, labels=None):
     examples = examples.batch(batch_size)
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
 
-    def draw(batch, pair):
-        return tf.cast(tf.random.stateless_uniform(tf.shape(batch), seed=pair) < batch, tf.float32)
-
     if labels is None:
-        binarise = draw
+        binarise = binarize_batch
     else:
 
         def binarise(batch, pair):
             images, batch_labels = batch
-            return ((draw(images, pair), batch_labels),)
+            return ((binarize_batch(images, pair), batch_labels),)
 
     # With tf.data's autotuner on (its default), some epochs stall at their start, by 0.4 s to
     # 2.5 s on a 2-core machine (benchmarks/throughput.py times every epoch of chapter 2's

@@ -13,6 +13,8 @@ import numpy as np
 from IPython.display import Pretty
 from IPython.display import display as show
 
+from .validation import check_scalar, received
+
 
 class CaughtError:
     """What :func:`shows_error` caught: ``error`` is the exception (None until caught)."""
@@ -32,10 +34,12 @@ def shows_error(*expected):
     as Keras wraps errors raised while it builds a model on JAX and PyTorch) is the one shown
     and kept. Exceptions of other types propagate unchanged.
     """
-    if not expected or not all(
-        isinstance(kind, type) and issubclass(kind, BaseException) for kind in expected
-    ):
-        raise ValueError(f"expected must name one or more exception classes; got {expected!r}.")
+    if not expected:
+        raise ValueError("expected must name one or more exception classes; got none.")
+    for index, kind in enumerate(expected):
+        if not (isinstance(kind, type) and issubclass(kind, BaseException)):
+            shown = f"the class {kind.__name__}" if isinstance(kind, type) else received(kind)
+            raise TypeError(f"expected[{index}] must be an exception class; got {shown}.")
     caught = CaughtError()
     try:
         yield caught
@@ -62,8 +66,7 @@ def glue(name, value, display=True):
     is true and otherwise dropped, so a chapter runs the same everywhere. A NumPy scalar is
     glued as the Python number it holds, so that ``{glue:text}`name:.2f``` can format it.
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty str; got {type(name).__name__} {name!r}.")
+    check_scalar(name, "name", str)
     if isinstance(value, np.generic):
         value = value.item()
     if importlib.util.find_spec("myst_nb") is not None:
@@ -80,14 +83,13 @@ class TrainingProgress(keras.callbacks.Callback):
     The line names ``label``, the epoch, the latest losses, the time so far and the time
     left; once training ends it becomes a summary, which is all the stored notebook keeps.
     Pass it as ``fit(..., verbose=0, callbacks=[vh.TrainingProgress("dense VAE")])``.
-    Outside IPython it draws nothing.
+    Outside IPython, ``display`` prints the first line's ``repr`` when training starts (not
+    its text) and nothing after. ``label`` is a non-empty str.
     """
 
     def __init__(self, label="training"):
         super().__init__()
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str; got {type(label).__name__} {label!r}.")
-        self.label = label
+        self.label = check_scalar(label, "label", str)
         self.handle = None
 
     def on_train_begin(self, logs=None):

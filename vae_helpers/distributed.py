@@ -31,7 +31,7 @@ import tensorflow as tf
 from keras import ops
 
 from .config import seed_everything
-from .data import binarized_dataset
+from .data import binarize_batch, binarized_dataset
 from .models import PACKAGE, VAE, build_dense_decoder, build_dense_encoder, check_sizes
 from .validation import (
     IMAGE_PIXELS,
@@ -468,9 +468,6 @@ def tfrecord_dataset(
         pixels = tf.io.decode_raw(tf.io.parse_example(serialized, spec)[FEATURE], tf.uint8)
         return tf.reshape(tf.cast(pixels, tf.float32) / 255.0, (-1, IMAGE_PIXELS))
 
-    def binarise(batch, pair):
-        return tf.cast(tf.random.stateless_uniform(tf.shape(batch), seed=pair) < batch, tf.float32)
-
     examples = (
         tf.data.Dataset.from_tensor_slices(list(paths))
         .shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
@@ -486,7 +483,7 @@ def tfrecord_dataset(
     )
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
     batches = tf.data.Dataset.zip(examples, seeds).map(
-        binarise, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
+        binarize_batch, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
     )
     if num_images is not None:
         batches = batches.apply(

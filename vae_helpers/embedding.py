@@ -71,8 +71,9 @@ def evaluate_embedding(
     - ``"silhouette"`` of the test labels in the test embedding (Euclidean).
 
     Trustworthiness and silhouette use the same ``subsample`` test points drawn with
-    ``seed`` (all of them if there are fewer). Labels are class labels of any kind (integers,
-    or e.g. strings), one per row of their embedding.
+    ``seed`` (all of them if there are fewer): ``trustworthiness_neighbors`` must be below
+    half their number, and they need at least two classes, fewer than their number. Labels
+    are class labels of any kind (integers, or e.g. strings), one per row of their embedding.
     Taught in chapter 6, section "The data and the protocol".
     """
     train = as_finite_matrix(train_embedding, "train_embedding")
@@ -96,21 +97,32 @@ def evaluate_embedding(
     trust_k = check_scalar(trustworthiness_neighbors, "trustworthiness_neighbors", int, low=1)
     subsample = check_scalar(subsample, "subsample", int, low=1)
     check_scalar(seed, "seed", int, **SEED_RULE)
+    picked = np.random.default_rng(seed).permutation(len(test))[:subsample]
+    if trust_k >= len(picked) / 2:
+        raise ValueError(
+            f"trustworthiness_neighbors must be below half the {len(picked)} scored points "
+            f"(subsample={subsample}, at most the {len(test)} test points); got {trust_k}."
+        )
+    rule = "at least two classes, and fewer classes than points, for the silhouette score"
+    for labels, name, where in [
+        (test_labels, "test_labels must hold", f"the {len(test)} test points"),
+        (
+            test_labels[picked],
+            "subsample must pick test points of",
+            f"the {len(picked)} points picked with seed {seed}",
+        ),
+    ]:
+        classes = len(np.unique(labels))
+        if not 2 <= classes < len(labels):
+            noun = "class" if classes == 1 else "classes"
+            raise ValueError(f"{name} {rule}; got {classes} {noun} in {where}.")
 
     row = {}
     for k in neighbors:
         classifier = KNeighborsClassifier(n_neighbors=k).fit(train, train_labels)
         row[f"{k}-NN accuracy"] = float(classifier.score(test, test_labels))
-    picked = np.random.default_rng(seed).permutation(len(test))[:subsample]
-    if trust_k >= len(picked) / 2:
-        raise ValueError(
-            f"trustworthiness_neighbors must be below half the {len(picked)} scored points; "
-            f"got {trust_k}."
-        )
     row["trustworthiness"] = float(
         trustworthiness(images[picked], test[picked], n_neighbors=trust_k)
     )
-    if len(np.unique(test_labels[picked])) < 2:
-        raise ValueError("test_labels must hold at least two classes for the silhouette score.")
     row["silhouette"] = float(silhouette_score(test[picked], test_labels[picked]))
     return row

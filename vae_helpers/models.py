@@ -116,7 +116,8 @@ def build_dense_encoder(latent_dim=40, hidden_units=(512,), name="encoder", vari
 def build_conv_encoder(latent_dim=40, filters=(16, 32), name="encoder", variational=True):
     """Convolutional encoder: flat 784 pixels -> 28x28x1 -> 3x3 stride-2 ReLU convolutions.
 
-    Each entry of ``filters`` adds a convolution that halves the image side (28 -> 14 -> 7);
+    Each entry of ``filters`` (one or more) adds a ``"same"``-padded convolution with that
+    many filters, taking the side s to ceil(s / 2): 28 -> 14 -> 7 -> 4 -> 2 -> 1 -> 1 ...;
     the last feature map is flattened into the (mean, log_var) heads, or into a single code
     with ``variational=False``. The input stays flat, so the encoder drops into ``VAE``.
     Taught in chapter 2, section "A convolutional VAE".
@@ -146,11 +147,14 @@ def build_dense_decoder(latent_dim=40, hidden_units=(512,), name="decoder"):
 
 
 def build_conv_decoder(latent_dim=40, filters=(32, 64), name="decoder"):
-    """Transposed-convolution decoder, the mirror of :func:`build_conv_encoder`.
+    """Transposed-convolution decoder: z -> a small feature map -> 28x28 logits.
 
-    z -> ReLU Dense -> a ``(side, side, filters[-1])`` map -> one 3x3 stride-2 ReLU transposed
-    convolution per entry of ``filters``, in reverse, each doubling the side (7 -> 14 -> 28)
-    -> a 3x3 convolution to one logit per pixel, flattened to 784 (no sigmoid: see ``VAE``).
+    z -> ReLU Dense -> a ``(side, side, filters[-1])`` map, side = 28 / 2**len(filters) ->
+    one 3x3 stride-2 ReLU transposed convolution per entry of ``filters``, in reverse order,
+    each doubling the side (7 -> 14 -> 28) -> a 3x3 convolution to one logit per pixel,
+    flattened to 784 (no sigmoid: see ``VAE``). ``filters`` has one or two entries, so that
+    28 halves evenly. Given :func:`build_conv_encoder`'s ``filters``, it retraces that
+    encoder's sides backwards; its default, (32, 64), is not the encoder's (16, 32).
     Taught in chapter 2, section "A convolutional VAE".
     """
     latent_dim, _ = check_sizes(latent_dim, (), name)
@@ -422,7 +426,13 @@ def build_dense_vae(latent_dim=40, hidden_units=(512,), beta=1.0, seed=None):
 
 
 def build_conv_vae(latent_dim=40, filters=(16, 32), hidden_units=(512,), beta=1.0, seed=None):
-    """A VAE with the convolutional encoder and the dense decoder (``latent_dim``-512-784)."""
+    """A VAE with a convolutional encoder and a dense decoder (not a convolutional one).
+
+    The encoder is :func:`build_conv_encoder` with ``filters``; the decoder is
+    :func:`build_dense_decoder` with ``hidden_units`` reversed (``latent_dim``-512-784 by
+    default). The chapters' convolutional VAE pairs :func:`build_conv_encoder` with
+    :func:`build_conv_decoder` in ``VAE`` instead.
+    """
     latent_dim, hidden_units = check_sizes(latent_dim, hidden_units)
     check_vae_settings(beta, seed)
     encoder = build_conv_encoder(latent_dim, filters)

@@ -68,20 +68,20 @@ def _is_kind(value, kind):
     return isinstance(value, str)
 
 
-def _rule(kind, low, high, open_low, open_high, choices):
+def _rule(kind, low, high, open_low, choices):
     if choices is not None:
         return f"one of {tuple(choices)}"
     if kind is str:
         return "a non-empty str"
     noun = "an integer" if kind is int else "a finite number"
     if low is not None and high is not None:
-        return f"{noun} in {'(' if open_low else '['}{low}, {high}{')' if open_high else ']'}"
+        return f"{noun} in {'(' if open_low else '['}{low}, {high}]"
     if low is not None:
         if kind is int and not open_low and low in (0, 1):
             return "a positive integer" if low == 1 else "a non-negative integer"
         return f"{noun} {'>' if open_low else '>='} {low}"
     if high is not None:
-        return f"{noun} {'<' if open_high else '<='} {high}"
+        return f"{noun} <= {high}"
     return noun
 
 
@@ -93,7 +93,6 @@ def check_scalar(
     low=None,
     high=None,
     open_low=False,
-    open_high=False,
     choices=None,
     none_ok=False,
 ):
@@ -103,9 +102,9 @@ def check_scalar(
     matching kind pass; ints pass as floats, but bools are neither. ``None`` passes (and is
     returned) only when ``none_ok``. Otherwise the type comes first: anything else raises a
     ``TypeError`` naming ``name``, the expected kind and the type received. Then the value:
-    a float must be finite, a number must lie within ``low`` and ``high`` (excluded when
-    ``open_low`` / ``open_high``), a str must be one of ``choices``; else a ``ValueError``
-    names the rule and the value.
+    a float must be finite, a number must lie within ``low`` (excluded when ``open_low``) and
+    ``high``, a str must be one of ``choices``; else a ``ValueError`` names the rule and the
+    value.
     """
     if value is None and none_ok:
         return None
@@ -113,7 +112,7 @@ def check_scalar(
     if not _is_kind(scalar, kind):
         expected = _EXPECTED[kind] + (" or None" if none_ok else "")
         raise TypeError(f"{name} must be {expected}; got {received(value)}.")
-    rule = _rule(kind, low, high, open_low, open_high, choices)
+    rule = _rule(kind, low, high, open_low, choices)
     try:
         result = kind(scalar)
     except OverflowError:  # an int too large for a float
@@ -127,7 +126,7 @@ def check_scalar(
     broken = (
         (kind is float and not math.isfinite(result))
         or (low is not None and (result <= low if open_low else result < low))
-        or (high is not None and (result >= high if open_high else result > high))
+        or (high is not None and result > high)
     )
     if broken:
         raise ValueError(f"{name} must be {rule}; got {result!r}.")

@@ -24,11 +24,8 @@ from IPython.display import HTML
 from .anomaly import check_anomaly_labels
 from .losses import kl_divergence
 from .models import VAE
-from .validation import as_square_images, check_model, check_scalar
-
-KL_MEAN_RANGE = (-3.0, 3.0)
-KL_LOG_VAR_RANGE = (-4.0, 2.0)
-KL_STEP = 0.1
+from .validation import as_array, as_square_images, check_model, check_scalar
+from .widgets import KL_LOG_VAR_RANGE, KL_MEAN_RANGE, SLIDER_STEP, THRESHOLD_POSITIONS
 
 _FALLBACK = "In the book's web pages this is an explorer that runs in the page; here, use the"
 _DTYPES = {"float16": "<f2", "float32": "<f4", "uint8": "u1"}
@@ -39,17 +36,29 @@ def pack_array(array, dtype):
     """``array`` as ``{"dtype", "shape", "data"}``: its ``dtype`` bytes, grouped by byte
     position, zlib-compressed, in base64.
 
-    ``dtype`` is ``"float16"``, ``"float32"`` or ``"uint8"``; the page unpacks the same
-    values (float16 keeps about 3 significant digits, enough for weights whose outputs the
-    page rounds to 256 grey levels).
+    ``array`` holds bools, ints or finite floats; ``dtype`` is ``"float16"``, ``"float32"``
+    or ``"uint8"``, and every value must lie in its range (whole numbers for ``"uint8"``).
+    The page unpacks the same values (float16 keeps about 3 significant digits, enough for
+    weights whose outputs the page rounds to 256 grey levels).
     """
     dtype = check_scalar(dtype, "dtype", str, choices=tuple(_DTYPES))
-    values = np.asarray(array)
-    if values.dtype.kind not in "biuf" or (
-        values.dtype.kind == "f" and not np.isfinite(values).all()
-    ):
-        raise ValueError(f"array must hold finite numbers; got dtype {values.dtype}.")
-    itemsize = np.dtype(_DTYPES[dtype]).itemsize
+    values = as_array(array, "array", "an array of bools, ints or floats", min_ndim=0)
+    numbers = values.astype(np.float64)
+    if not np.isfinite(numbers).all():
+        count = int(numbers.size - np.count_nonzero(np.isfinite(numbers)))
+        raise ValueError(f"array must hold finite numbers; got {count} NaN or infinite values.")
+    target = np.dtype(_DTYPES[dtype])
+    limits = np.finfo(target) if target.kind == "f" else np.iinfo(target)
+    low, high = (numbers.min(), numbers.max()) if numbers.size else (0.0, 0.0)
+    if low < limits.min or high > limits.max:
+        raise ValueError(
+            f"array must hold values in [{limits.min:g}, {limits.max:g}], the range of {dtype}; "
+            f"got values in [{low:g}, {high:g}]."
+        )
+    if target.kind == "u" and not np.array_equal(numbers, np.round(numbers)):
+        fraction = numbers[numbers != np.round(numbers)][0]
+        raise ValueError(f"array must hold whole numbers for {dtype}; got {fraction:g}.")
+    itemsize = target.itemsize
     data = np.ascontiguousarray(values, dtype=_DTYPES[dtype]).view(np.uint8)
     data = data.reshape(-1, itemsize).T.tobytes()  # byte planes: first bytes, then second...
     return {
@@ -106,8 +115,8 @@ def kl_explorer(mean=1.0, log_var=-1.0):
     :func:`vae_helpers.widgets.kl_explorer`: mean in [-3, 3], log-variance in [-4, 2].
     """
     payload = {
-        "mean": _slider(mean, "mean", KL_MEAN_RANGE, KL_STEP),
-        "log_var": _slider(log_var, "log_var", KL_LOG_VAR_RANGE, KL_STEP),
+        "mean": _slider(mean, "mean", KL_MEAN_RANGE, SLIDER_STEP),
+        "log_var": _slider(log_var, "log_var", KL_LOG_VAR_RANGE, SLIDER_STEP),
     }
     mean, log_var = payload["mean"]["value"], payload["log_var"]["value"]
     payload["kl"] = kl = float(kl_divergence([[mean]], [[log_var]])[0])
@@ -137,21 +146,21 @@ def _dense_layers(decoder):
     return stack
 
 
-def latent_explorer(model, span=3.0, step=0.1):
+def latent_explorer(model, span=3.0):
     """Two sliders for a 2-d VAE's latent code; the page decodes the digit as they move.
 
     The page runs the decoder itself: its Dense layers' kernels travel as float16 and their
     biases as float32 (see :func:`pack_array`), and the page computes
     ``sigmoid(decoder(z))`` and draws it at 256 grey levels. Sliders run over
-    [-span, span] in steps of ``step``, like :func:`vae_helpers.widgets.latent_explorer`.
+    [-span, span] (span >= ``SLIDER_STEP``) in steps of ``SLIDER_STEP``, like
+    :func:`vae_helpers.widgets.latent_explorer`.
     ``checks`` holds the Python decoder's probabilities at six slider positions (three per
     coordinate), against which a test of the page can compare what it draws.
     """
     model = check_model(model, "model", (VAE,))
     if model.latent_dim != 2:
         raise ValueError(f"model must have a 2-d latent space; got latent_dim={model.latent_dim}.")
-    span = check_scalar(span, "span", float, low=0.0, open_low=True)
-    step = check_scalar(step, "step", float, low=0.0, high=span, open_low=True)
+    span = check_scalar(span, "span", float, low=SLIDER_STEP)
     layers = [
         {
             "activation": activation,
@@ -160,10 +169,10 @@ def latent_explorer(model, span=3.0, step=0.1):
         }
         for kernel, bias, activation in _dense_layers(model.decoder)
     ]
-    on_grid = np.round(np.array([-0.7, 0.2, 0.8]) * span / step) * step
+    on_grid = np.round(np.array([-0.7, 0.2, 0.8]) * span / SLIDER_STEP) * SLIDER_STEP
     positions = [(float(a), 0.0) for a in on_grid] + [(0.0, float(b)) for b in on_grid[::-1]]
     probabilities = model.decode(np.array(positions, dtype=np.float32)).reshape(-1, 784)
-    slider = {"value": 0.0, "min": -span, "max": span, "step": step}
+    slider = {"value": 0.0, "min": -span, "max": span, "step": SLIDER_STEP}
     payload = {
         "z": [slider, dict(slider)],
         "layers": layers,
@@ -176,16 +185,17 @@ def latent_explorer(model, span=3.0, step=0.1):
     return explorer_html("latent", payload, note)
 
 
-def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8, positions=200):
+def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
     """A threshold slider over precomputed anomaly scores; the page redraws the decisions.
 
     As the slider moves, the page flags every image scoring above the threshold and shows
     the score histograms, the confusion matrix, precision, recall and F1 of the anomaly
     class (as scikit-learn computes them, with 0 where undefined), and the flagged images
     closest above the threshold, like :func:`vae_helpers.plots.anomaly.plot_threshold_decision`.
-    The slider starts at ``threshold`` and moves in steps of 1/``positions`` of the span
-    from the scores' 1st to 99.9th percentile, as :func:`vae_helpers.widgets.threshold_explorer`
-    does; only the images that some slider position shows travel with the page.
+    The slider starts at ``threshold`` and moves in steps of 1/``THRESHOLD_POSITIONS`` of the
+    span from the scores' 1st to 99.9th percentile, as
+    :func:`vae_helpers.widgets.threshold_explorer` does; only the images that some slider
+    position shows travel with the page.
     ``x`` holds the images (any accepted layout, values in [0, 1]), ``is_anomaly`` their truth
     (1 anomaly, 0 normal), ``scores`` one score each (higher = more anomalous).
     """
@@ -198,11 +208,10 @@ def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8, positions
         )
     threshold = check_scalar(threshold, "threshold", float)
     num_images = check_scalar(num_images, "num_images", int, low=1)
-    positions = check_scalar(positions, "positions", int, low=2)
     values = values.astype(np.float32)  # what the page holds, and compares against
     low, high = np.percentile(values.astype(np.float64), [1.0, 99.9])
     low, high = float(min(low, threshold)), float(max(high, threshold))
-    step = (high - low) / positions or 1.0
+    step = (high - low) / THRESHOLD_POSITIONS or 1.0
     k_min, k_max = -round((threshold - low) / step), round((high - threshold) / step)
 
     order = np.argsort(values, kind="stable")

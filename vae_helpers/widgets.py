@@ -24,9 +24,14 @@ from .plots.denoising import plot_denoising_sweep
 from .plots.latent import plot_posterior_vs_prior
 from .validation import as_finite_vector, as_square_images, check_model, check_scalar
 
-# the sliders' ranges; kl_explorer's starting values must lie inside them
-MEAN_RANGE = (-3.0, 3.0)
-LOG_VAR_RANGE = (-4.0, 2.0)
+# The sliders' settings, shared with the page explorers of vae_helpers.web. kl_explorer's
+# sliders span these ranges (its starting values must lie inside them); its sliders and
+# latent_explorer's move in steps of SLIDER_STEP; threshold_explorer's slider moves in steps
+# of 1/THRESHOLD_POSITIONS of its span.
+KL_MEAN_RANGE = (-3.0, 3.0)
+KL_LOG_VAR_RANGE = (-4.0, 2.0)
+SLIDER_STEP = 0.1
+THRESHOLD_POSITIONS = 200
 
 
 def _figure_png(figure):
@@ -53,10 +58,12 @@ def _figure_explorer(draw, **controls):
 def kl_explorer(mean=1.0, log_var=-1.0):
     """Sliders for a 1-d posterior's mean and log-variance, redrawing it against the prior.
 
-    The mean slider spans ``MEAN_RANGE``, the log-variance slider ``LOG_VAR_RANGE``.
+    The mean slider spans ``KL_MEAN_RANGE``, the log-variance slider ``KL_LOG_VAR_RANGE``.
     """
-    mean = check_scalar(mean, "mean", float, low=MEAN_RANGE[0], high=MEAN_RANGE[1])
-    log_var = check_scalar(log_var, "log_var", float, low=LOG_VAR_RANGE[0], high=LOG_VAR_RANGE[1])
+    mean = check_scalar(mean, "mean", float, low=KL_MEAN_RANGE[0], high=KL_MEAN_RANGE[1])
+    log_var = check_scalar(
+        log_var, "log_var", float, low=KL_LOG_VAR_RANGE[0], high=KL_LOG_VAR_RANGE[1]
+    )
 
     def draw(mean, log_var):
         kl = float(kl_divergence([[mean]], [[log_var]])[0])
@@ -65,13 +72,17 @@ def kl_explorer(mean=1.0, log_var=-1.0):
     return _figure_explorer(
         draw,
         mean=widgets.FloatSlider(
-            value=mean, min=MEAN_RANGE[0], max=MEAN_RANGE[1], step=0.1, description="mean"
+            value=mean,
+            min=KL_MEAN_RANGE[0],
+            max=KL_MEAN_RANGE[1],
+            step=SLIDER_STEP,
+            description="mean",
         ),
         log_var=widgets.FloatSlider(
             value=log_var,
-            min=LOG_VAR_RANGE[0],
-            max=LOG_VAR_RANGE[1],
-            step=0.1,
+            min=KL_LOG_VAR_RANGE[0],
+            max=KL_LOG_VAR_RANGE[1],
+            step=SLIDER_STEP,
             description="log-variance",
         ),
     )
@@ -109,12 +120,14 @@ def denoising_explorer(x_clean, denoisers, noise_factor=0.2, index=0, max_noise=
 
 
 def latent_explorer(model, span=3.0, digit=0):
-    """Sliders for each latent coordinate of a 2-d model, redrawing the decoded digit.
+    """One slider per latent coordinate, redrawing the digit the model decodes there.
 
-    For a :class:`~vae_helpers.conditional.ConditionalVAE` a digit picker is added and the
-    sliders set the style; for a plain ``VAE`` they pick the point of the latent plane.
-    Sliders run over [-span, span] (span > 0), the prior's bulk for span 3; ``digit`` (0-9) is
-    the digit a conditional model starts with.
+    ``model`` is a ``VAE``, :class:`~vae_helpers.conditional.ConditionalVAE` or
+    ``Autoencoder`` with at most 4 latent dimensions. For a ``ConditionalVAE`` a digit picker
+    is added and the sliders set the style; otherwise they pick the latent point decoded.
+    Sliders start at 0 and run over [-span, span] (span > 0) in steps of ``SLIDER_STEP``
+    (span 3 covers a VAE prior's bulk); ``digit`` (0-9) is the digit a conditional model
+    starts with.
     """
     check_model(model, "model", (VAE, Autoencoder), labels_ok=True)
     span = check_scalar(span, "span", float, low=0, open_low=True)
@@ -137,7 +150,7 @@ def latent_explorer(model, span=3.0, digit=0):
 
     controls = {
         f"z{i + 1}": widgets.FloatSlider(
-            value=0.0, min=-span, max=span, step=0.1, description=f"z{i + 1}"
+            value=0.0, min=-span, max=span, step=SLIDER_STEP, description=f"z{i + 1}"
         )
         for i in range(model.latent_dim)
     }
@@ -172,7 +185,7 @@ def threshold_explorer(x, is_anomaly, scores, threshold, num_images=8):
             value=float(threshold),
             min=low,
             max=high,
-            step=(high - low) / 200,
+            step=(high - low) / THRESHOLD_POSITIONS,
             description="threshold",
             continuous_update=False,
         ),

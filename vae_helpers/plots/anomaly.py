@@ -117,16 +117,30 @@ def _check_report(report):
     return shown
 
 
+def _check_report_matches(report, values, threshold):
+    """Refuse a report whose counts are not those of flagging ``values > threshold``."""
+    flagged = int(np.count_nonzero(values > threshold))
+    confusion = report["confusion"]
+    came = (report["flagged"], int(confusion.sum()), int(confusion[:, 1].sum()))
+    if came != (flagged, len(values), flagged):
+        raise ValueError(
+            f"report must be detection_report's for these scores and threshold {threshold:g}, "
+            f"which flag {flagged} of {len(values)} images; got report['flagged'] {came[0]} "
+            f"and a confusion matrix of {came[1]} images with {came[2]} flagged."
+        )
+
+
 def plot_threshold_decision(x, is_anomaly, scores, threshold, report, num_images=8, fig=None):
     """What flagging ``score > threshold`` does: score histograms, confusion matrix, examples.
 
     Top left, the scores of normal and anomalous images with the threshold; top right,
     ``report``'s confusion matrix with its precision, recall and F1 (``report`` is what
-    :func:`~vae_helpers.anomaly.detection_report` returns for the same arguments); below, the
-    flagged images whose scores lie closest above the threshold (the borderline calls), each
-    titled with its score and whether it really is an anomaly. ``x`` is ``(N, 784)``,
-    ``(N, 28, 28)`` or ``(N, 28, 28, 1)``; ``is_anomaly`` holds 1 for anomalies and 0 for
-    normal images. Draws on ``fig`` when given.
+    :func:`~vae_helpers.anomaly.detection_report` returns for the same arguments: a report
+    whose flagged count or confusion matrix disagrees with ``scores > threshold`` raises a
+    ``ValueError``); below, the flagged images whose scores lie closest above the threshold
+    (the borderline calls), each titled with its score and whether it really is an anomaly.
+    ``x`` is ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``; ``is_anomaly`` holds 1 for
+    anomalies and 0 for normal images. Draws on ``fig`` when given.
     """
     images = as_square_images(x, "x")
     values = as_finite_vector(scores, "scores", len(images), "finite scores, one per image")
@@ -134,6 +148,7 @@ def plot_threshold_decision(x, is_anomaly, scores, threshold, report, num_images
     labels = labels.astype(bool)
     threshold = check_scalar(threshold, "threshold", float)
     report = _check_report(report)
+    _check_report_matches(report, values, threshold)
     num_images = check_scalar(num_images, "num_images", int, low=1)
     check_fig(fig)
     fig = figure_to_draw_on(fig, (1.2 * max(num_images, 8), 5.6))
