@@ -1402,6 +1402,8 @@ def _failure(name, parts, argument, bad, error):
     except error as caught:
         if not _names_argument(str(caught), argument):
             return f"{argument}={_shown(bad)}: the message does not name {argument}: {caught}"
+        if "; got " not in str(caught):
+            return f"{argument}={_shown(bad)}: the message does not say what came: {caught}"
         return None
     except Exception as caught:  # noqa: BLE001 - any other error is what this test reports
         kind = type(caught).__name__

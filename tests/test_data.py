@@ -37,7 +37,10 @@ def test_load_mnist_reads_the_offline_file_with_published_values():
 
 def test_missing_offline_file_names_the_variable_and_the_file(monkeypatch, tmp_path):
     monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="VAE_BOOK_DATA=.* has no mnist.npz"):
+    with pytest.raises(
+        FileNotFoundError,
+        match="VAE_BOOK_DATA must name a folder holding mnist.npz; got .*mnist.npz",
+    ):
         vh.load_mnist()
 
 
@@ -179,7 +182,10 @@ def test_corrupt_fashion_file_fails_its_checksum(monkeypatch, tmp_path):
 
 def test_missing_fashion_files_name_the_variable_and_the_file(monkeypatch, tmp_path):
     monkeypatch.setenv("VAE_BOOK_DATA", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="has no fashion-mnist/train-images-idx3-ubyte.gz"):
+    with pytest.raises(
+        FileNotFoundError,
+        match="holding fashion-mnist/train-images-idx3-ubyte.gz; got .*, which has no file",
+    ):
         vh.load_fashion_mnist()
 
 

@@ -323,7 +323,7 @@ def test_write_tfrecord_shards_rejects_bad_arguments_by_name(
 
 
 def test_tfrecord_dataset_refuses_files_that_do_not_exist(tmp_path):
-    with pytest.raises(ValueError, match="paths must name existing files; 1 do not"):
+    with pytest.raises(ValueError, match="paths must name existing files; got 1 that do not"):
         vh.tfrecord_dataset([str(tmp_path / "none.tfrecord")], batch_size=4, seed=0)
 
 

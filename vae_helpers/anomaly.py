@@ -192,7 +192,7 @@ def auroc_table(scores_by_normal, labels):
         if is_anomaly.all() or not is_anomaly.any():
             raise ValueError(
                 f"scores_by_normal has the normal class {normal!r}, so labels must hold it and "
-                f"at least one other class; labels hold {np.unique(labels).tolist()}."
+                f"at least one other class; got labels holding {np.unique(labels).tolist()}."
             )
         table[normal] = {
             score: float(

@@ -67,7 +67,8 @@ def offline_file(file_name, sha256):
     path = Path(folder).expanduser() / file_name
     if not path.is_file():
         raise FileNotFoundError(
-            f"{DATA_VARIABLE}={folder!r} has no {file_name}: expected the file {path}. "
+            f"{DATA_VARIABLE} must name a folder holding {file_name}; got {folder!r}, which has no "
+            f"file {path}. "
             f"Copy Keras' {file_name} there, or unset {DATA_VARIABLE} to download it."
         )
     actual = sha256_of(path)

@@ -461,7 +461,9 @@ def tfrecord_dataset(
     num_images = check_scalar(num_images, "num_images", int, low=1, none_ok=True)
     missing = [path for path in paths if not Path(path).is_file()]
     if missing:
-        raise ValueError(f"paths must name existing files; {len(missing)} do not: {missing[:3]}.")
+        raise ValueError(
+            f"paths must name existing files; got {len(missing)} that do not: {missing[:3]}."
+        )
     spec = {FEATURE: tf.io.FixedLenFeature([], tf.string)}
 
     def parse(serialized):

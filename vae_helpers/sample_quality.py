@@ -61,8 +61,8 @@ def _check_classifier(classifier):
     except (AttributeError, ValueError):
         raise ValueError(
             f"classifier must be {expected}: a functional model with one 784-pixel input and "
-            f'a layer named "{FEATURES_LAYER}"; {type(classifier).__name__} {classifier.name!r} '
-            "has no such layer, or no known inputs and outputs."
+            f'a layer named "{FEATURES_LAYER}"; got {type(classifier).__name__} '
+            f"{classifier.name!r}, which has no such layer, or no known inputs and outputs."
         ) from None
     shapes = [tuple(tensor.shape[1:]) for tensor in (*inputs, outputs[0])]
     if len(inputs) != 1 or shapes[0] != (IMAGE_PIXELS,) or len(shapes[1]) != 1:

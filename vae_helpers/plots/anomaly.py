@@ -35,7 +35,7 @@ def _check_curve(curve, name):
     check_instance(curve, name, Mapping, f"a dict with the keys {list(ROC_KEYS)}")
     missing = [key for key in ROC_KEYS if key not in curve]
     if missing:
-        raise ValueError(f"{name} must have the keys {list(ROC_KEYS)}; it lacks {missing}.")
+        raise ValueError(f"{name} must have the keys {list(ROC_KEYS)}; got one without {missing}.")
     rates = []
     for key in ROC_KEYS[:2]:
         shown = f"{name}[{key!r}]"
@@ -102,7 +102,9 @@ def _check_report(report):
     as_mapping(report, "report", "name to a number, as detection_report returns")
     missing = [key for key in REPORT_KEYS if key not in report]
     if missing:
-        raise ValueError(f"report must have the keys {list(REPORT_KEYS)}; it lacks {missing}.")
+        raise ValueError(
+            f"report must have the keys {list(REPORT_KEYS)}; got one without {missing}."
+        )
     shown = {
         key: check_scalar(report[key], f"report[{key!r}]", float, low=0, high=1)
         for key in REPORT_KEYS[:3]
