@@ -223,9 +223,9 @@ def autotune_epoch_seconds(images, epochs):
     return {"images": images, "batch_size": 512, "epoch_seconds": seconds}
 
 
-def iw_evaluations_per_second(hidden_units, samples, calls):
+def iw_evaluations_per_second(model, samples, calls):
     """Decoder evaluations/s of ``vh.importance_weighted_nll`` (median over timed calls) for
-    the dense VAE with ``hidden_units``, in a row with the decoder's FLOPs per evaluation.
+    the dense VAE ``model``, in a row with the decoder's FLOPs per evaluation.
 
     Each call scores 15 images in 5 passes of 3 images x ``samples`` decodings, the same
     shape every pass, so the warm-up call has compiled everything the timed calls run.
@@ -233,7 +233,6 @@ def iw_evaluations_per_second(hidden_units, samples, calls):
     import vae_helpers as vh
 
     (_, _), (x_test, _) = vh.load_mnist()
-    model = vh.build_dense_vae(hidden_units=hidden_units, seed=0)
     per_call = 15
 
     def score(images):
@@ -247,7 +246,6 @@ def iw_evaluations_per_second(hidden_units, samples, calls):
         score(images)
         rates.append(per_call * samples / (time.perf_counter() - start))
     return {
-        "hidden_units": list(hidden_units),
         "images": per_call * calls,
         "samples": samples,
         "evaluations_per_second": statistics.median(rates),
@@ -319,16 +317,14 @@ def gradient_images_per_second(x, batch, epochs):
     return len(x) / statistics.median(seconds[1:])
 
 
-def decoder_logits_per_second(hidden_units, samples, calls):
+def decoder_logits_per_second(decoder, samples, calls):
     """Latent samples/s the compiled decoder turns into logits alone (summed, so that nothing
     is left out), in passes of 3 x ``samples``, the bound's shape: its ceiling."""
     import keras
     from keras import ops
 
-    import vae_helpers as vh
     from vae_helpers.backend import compile_function  # as the bound compiles its decoding
 
-    decoder = vh.build_dense_vae(hidden_units=hidden_units, seed=0).decoder
     weights = [variable.value for variable in decoder.trainable_variables]
 
     def summed_logits(weights, z):
@@ -354,14 +350,21 @@ def run_keras(backend, quick):
 
     if keras.config.backend() != backend:
         raise SystemExit(f"KERAS_BACKEND is {keras.config.backend()!r}, expected {backend!r}")
+    import vae_helpers as vh
+
     size = sizes(quick)
     # first, while TensorFlow's process-wide op determinism is still off, as the chapters run
     bounds = []
     for hidden_units in ((HIDDEN,), CHAPTER_2_HIDDEN):
         progress(f"  {backend}: importance-weighted bound, hidden units {hidden_units} ...")
-        bound = iw_evaluations_per_second(hidden_units, size["iw_samples"], size["iw_calls"])
-        logits = decoder_logits_per_second(hidden_units, size["iw_samples"], size["iw_calls"])
-        bounds.append(bound | {"logits_only_evaluations_per_second": logits})
+        model = vh.build_dense_vae(hidden_units=hidden_units, seed=0)
+        bound = iw_evaluations_per_second(model, size["iw_samples"], size["iw_calls"])
+        logits = decoder_logits_per_second(model.decoder, size["iw_samples"], size["iw_calls"])
+        bounds.append(
+            {"hidden_units": list(hidden_units)}
+            | bound
+            | {"logits_only_evaluations_per_second": logits}
+        )
     autotune = None
     if backend == "tensorflow":
         progress(f"  {backend}: chapter 2's epochs with tf.data's autotuner off and on ...")
